@@ -1,0 +1,32 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ProblemDetailsFilter } from '@sokoul/gateway/http';
+import { RealtimeModule } from '@sokoul/gateway/realtime';
+import { SearchesModule } from '@sokoul/gateway/searches';
+import { MessagingModule, NatsReadiness } from '@sokoul/messaging';
+import { HealthModule, ObservabilityModule } from '@sokoul/observability';
+import { PersistenceModule, PostgresReadiness } from '@sokoul/persistence';
+import { RedisModule, RedisReadiness } from '@sokoul/redis';
+import { databaseOptions, messagingOptions, redisOptions } from '@sokoul/runtime';
+import type { GatewayConfig } from './config';
+
+export const SERVICE = 'gateway';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig, instanceId: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: SERVICE }),
+        PersistenceModule.forRoot(databaseOptions(config, SERVICE)),
+        MessagingModule.forRoot(messagingOptions(config, SERVICE, instanceId)),
+        RedisModule.forRoot(redisOptions(config, SERVICE)),
+        HealthModule.forRoot({ checks: [PostgresReadiness, NatsReadiness, RedisReadiness] }),
+        SearchesModule,
+        RealtimeModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

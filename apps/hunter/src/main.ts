@@ -1,0 +1,12 @@
+import { createInstanceId, readConfigOrExit, runService } from '@sokoul/runtime';
+import { AppModule, SERVICE } from './app.module';
+import { hunterConfigSchema } from './config';
+
+const config = readConfigOrExit(SERVICE, hunterConfigSchema);
+
+void runService({
+  service: SERVICE,
+  module: AppModule.forRoot(config, createInstanceId()),
+  port: config.HUNTER_PORT,
+  logLevel: config.LOG_LEVEL,
+});

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/** A TCP port given as an environment variable. */
+export const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected an integer between 1 and 65535' })
+    .int({ error: 'expected an integer between 1 and 65535' })
+    .min(1, { error: 'expected an integer between 1 and 65535' })
+    .max(65535, { error: 'expected an integer between 1 and 65535' })
+    .default(fallback);
+
+export const positiveInt = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a positive integer' })
+    .int({ error: 'expected a positive integer' })
+    .positive({ error: 'expected a positive integer' })
+    .default(fallback);
+
+export const url = (protocols: string[], fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      },
+      { error: `expected a ${protocols.join(' or ')} URL` },
+    );
+
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+/** A comma-separated list of positive millisecond values, e.g. "1000,5000,30000". */
+export const millisecondList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => v.split(',').every((part) => /^\d+$/.test(part.trim()) && Number(part) > 0), {
+      error: 'expected comma-separated positive milliseconds, e.g. 1000,5000,30000',
+    })
+    .transform((v) => v.split(',').map((part) => Number(part.trim())));
+
+/** Lower-case identifier used to isolate streams, schemas and keys (tests, several stacks on one host). */
+export const namespace = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,30}$/, { error: 'expected lower-case letters, digits and _ (max 31), starting with a letter' })
+  .optional();
+
+export const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { error: 'expected fatal, error, warn, info, debug or trace' })
+  .default('info');
+
+/** Fragments every service composes into its own schema. */
+export const databaseEnv = {
+  DATABASE_URL: url(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/sokoul'),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case Postgres schema name' })
+    .default('public'),
+  DATABASE_POOL_SIZE: positiveInt(10),
+  DATABASE_MIGRATE_ON_START: booleanFlag(false),
+};
+
+export const natsEnv = {
+  NATS_URL: url(['nats', 'tls'], 'nats://127.0.0.1:4222'),
+  NATS_ACK_WAIT_MS: positiveInt(30_000),
+  NATS_MAX_DELIVER: positiveInt(5),
+  NATS_RETRY_BACKOFF_MS: millisecondList('1000,5000,30000,120000'),
+  NATS_CONCURRENCY: positiveInt(4),
+  NATS_DRAIN_TIMEOUT_MS: positiveInt(10_000),
+  SOKOUL_NAMESPACE: namespace,
+};
+
+export const redisEnv = {
+  REDIS_URL: url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
+};
+
+export const logEnv = {
+  LOG_LEVEL: logLevel,
+};

@@ -1,0 +1,5 @@
+export * from './lib/catalog';
+export * from './lib/decode';
+export * from './lib/envelope';
+export * from './lib/payloads/search';
+export * from './lib/subjects';

@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import { searchCompletedSchema, searchRequestedSchema } from './payloads/search';
+import { type MessageKind, type Subject, Subjects } from './subjects';
+
+export interface MessageDefinition<S extends z.ZodType = z.ZodType> {
+  kind: MessageKind;
+  /** Stable name of the message, independent of its subject. */
+  type: string;
+  schemaVersion: number;
+  schema: S;
+}
+
+/** The one place linking a subject to its payload. */
+export const MessageCatalog = {
+  [Subjects.searchRequested]: {
+    kind: 'command',
+    type: 'search.requested',
+    schemaVersion: 1,
+    schema: searchRequestedSchema,
+  },
+  [Subjects.searchCompleted]: {
+    kind: 'event',
+    type: 'search.completed',
+    schemaVersion: 1,
+    schema: searchCompletedSchema,
+  },
+} as const satisfies Record<Subject, MessageDefinition>;
+
+export type PayloadOf<S extends Subject> = z.infer<(typeof MessageCatalog)[S]['schema']>;
+
+export function subjectsOfKind(kind: MessageKind): Subject[] {
+  return (Object.keys(MessageCatalog) as Subject[]).filter((s) => MessageCatalog[s].kind === kind);
+}
+
+export function isSubject(value: string): value is Subject {
+  return Object.prototype.hasOwnProperty.call(MessageCatalog, value);
+}

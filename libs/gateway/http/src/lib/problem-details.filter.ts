@@ -1,0 +1,93 @@
+import { type ArgumentsHost, type ExceptionFilter, Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails, ProblemException, problemTypeUri } from './problem-details';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Authentication required',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service temporarily unavailable',
+};
+
+/**
+ * Every error leaves as application/problem+json. Unexpected errors are logged with their
+ * stack and answered with a 500 that reveals nothing of the internals.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const { problem, headers } = this.toProblem(exception, request);
+    if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception : String(exception));
+    if (response.headersSent) return;
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown, request: Request): { problem: ProblemDetails; headers: Record<string, string> } {
+    const instance = request.originalUrl;
+    if (exception instanceof ProblemException) {
+      const body = exception.getResponse() as { title: string; detail?: string };
+      return {
+        problem: {
+          type: problemTypeUri(exception.problemType),
+          title: body.title,
+          status: exception.getStatus(),
+          ...(body.detail ? { detail: body.detail } : {}),
+          instance,
+          ...exception.extensions,
+        },
+        headers: exception.headers,
+      };
+    }
+    const status = statusOf(exception);
+    const detail = status < 500 ? detailOf(exception) : undefined;
+    return {
+      problem: {
+        type: problemTypeUri(slug(status)),
+        title: TITLES[status] ?? HttpStatus[status] ?? 'Error',
+        status,
+        ...(detail ? { detail } : {}),
+        instance,
+      },
+      headers: {},
+    };
+  }
+}
+
+function statusOf(exception: unknown): number {
+  if (exception instanceof HttpException) return exception.getStatus();
+  // Errors raised by body-parser before Nest sees the request (bad JSON, too large, charset).
+  const status = (exception as { status?: unknown; statusCode?: unknown })?.status ?? (exception as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}
+
+function detailOf(exception: unknown): string | undefined {
+  if (exception instanceof HttpException) {
+    const response = exception.getResponse();
+    if (typeof response === 'string') return response;
+    const message = (response as { message?: unknown }).message;
+    return Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
+  }
+  const type = (exception as { type?: string })?.type;
+  if (type === 'entity.parse.failed') return 'The request body is not valid JSON.';
+  if (type === 'entity.too.large') return 'The request body is larger than the API accepts.';
+  return (exception as Error)?.message;
+}
+
+function slug(status: number): string {
+  return (TITLES[status] ?? `http-${status}`).toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}

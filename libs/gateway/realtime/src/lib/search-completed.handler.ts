@@ -1,0 +1,21 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { type SearchCompleted, Subjects } from '@sokoul/contracts';
+import type { MessageContext, SubscriptionExtras } from '@sokoul/messaging';
+import { RealtimeGateway } from './realtime.gateway';
+
+/** Every gateway replica reads every completion (broadcast) and tells its own clients. */
+@Controller()
+export class SearchCompletedHandler {
+  constructor(private readonly realtime: RealtimeGateway) {}
+
+  @EventPattern(Subjects.searchCompleted, { delivery: 'broadcast' } satisfies SubscriptionExtras)
+  handle(@Payload() payload: SearchCompleted, @Ctx() context: MessageContext): void {
+    this.realtime.broadcast({
+      type: context.envelope.type,
+      id: context.messageId,
+      occurredAt: context.envelope.occurredAt,
+      data: payload,
+    });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './lib/search.dto';
+export * from './lib/searches.module';
+export * from './lib/searches.service';

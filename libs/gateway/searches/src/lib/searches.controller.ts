@@ -1,0 +1,28 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res, UseInterceptors } from '@nestjs/common';
+import type { Response } from 'express';
+import { IdempotencyInterceptor, ZodValidationPipe } from '@sokoul/gateway/http';
+import { type CreateSearchDto, type SearchDto, createSearchSchema, searchIdSchema } from './search.dto';
+import { SearchesService } from './searches.service';
+
+@Controller('searches')
+export class SearchesController {
+  constructor(private readonly searches: SearchesService) {}
+
+  /** 202: the search runs asynchronously; poll `Location` or listen on /ws for `search.completed`. */
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @UseInterceptors(IdempotencyInterceptor)
+  async create(
+    @Body(new ZodValidationPipe(createSearchSchema)) body: CreateSearchDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SearchDto> {
+    const search = await this.searches.create(body.query, null);
+    response.setHeader('Location', `/api/v1/searches/${search.id}`);
+    return search;
+  }
+
+  @Get(':id')
+  get(@Param('id', new ZodValidationPipe(searchIdSchema)) id: string): Promise<SearchDto> {
+    return this.searches.get(id);
+  }
+}

@@ -1,0 +1,47 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Subjects } from '@sokoul/contracts';
+import { ProblemException, ServiceUnavailableProblem } from '@sokoul/gateway/http';
+import { JetStreamPublisher, PublishError } from '@sokoul/messaging';
+import { SearchRepository } from '@sokoul/persistence';
+import { type SearchDto, toSearchDto } from './search.dto';
+
+@Injectable()
+export class SearchesService {
+  private readonly logger = new Logger(SearchesService.name);
+
+  constructor(
+    private readonly searches: SearchRepository,
+    private readonly publisher: JetStreamPublisher,
+  ) {}
+
+  /**
+   * Records the search as queued, then hands it to the scouts. If the command cannot be
+   * stored in JetStream the search is removed again and the client told to retry: a search
+   * that no worker will ever see is never left behind as "queued".
+   */
+  async create(query: string, userId: string | null): Promise<SearchDto> {
+    const search = await this.searches.create({ id: randomUUID(), userId, query });
+    try {
+      await this.publisher.publish(
+        Subjects.searchRequested,
+        { searchId: search.id, query: search.query, requestedBy: userId },
+        { id: `search.requested:${search.id}`, correlationId: search.id },
+      );
+    } catch (error) {
+      if (!(error instanceof PublishError)) throw error;
+      this.logger.error(error);
+      await this.searches.delete(search.id);
+      throw new ServiceUnavailableProblem('The search queue is unavailable; nothing was recorded, please retry.', 5);
+    }
+    return toSearchDto(search);
+  }
+
+  async get(id: string): Promise<SearchDto> {
+    const search = await this.searches.findById(id);
+    if (!search) {
+      throw new ProblemException(HttpStatus.NOT_FOUND, 'search-not-found', 'Search not found', `No search has id ${id}.`);
+    }
+    return toSearchDto(search);
+  }
+}

@@ -1,0 +1,23 @@
+/** Bounds how many handlers run at once. */
+export class Semaphore {
+  private waiting: Array<() => void> = [];
+  private available: number;
+
+  constructor(size: number) {
+    this.available = size;
+  }
+
+  async acquire(): Promise<void> {
+    if (this.available > 0) {
+      this.available--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.available++;
+  }
+}

@@ -1,0 +1,43 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ProcessedMessageEntity } from './entities/processed-message.entity';
+import { SearchEntity } from './entities/search.entity';
+import { UserEntity } from './entities/user.entity';
+import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema';
+
+export interface DatabaseOptions {
+  url: string;
+  schema: string;
+  poolSize: number;
+  /** Shown in pg_stat_activity: which service holds a connection. */
+  applicationName: string;
+}
+
+export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity];
+
+/** Listed, not globbed: services are bundled, and a glob finds nothing in a bundle. */
+export const migrations = [InitialSchema1764000000000];
+
+export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    applicationName: options.applicationName,
+    entities,
+    migrations,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    logging: false,
+    poolSize: options.poolSize,
+    extra: {
+      // Unqualified names in migrations resolve to the configured schema.
+      options: `-c search_path=${options.schema}`,
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: 30_000,
+    },
+  };
+}
+
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource(dataSourceOptions(options));
+}

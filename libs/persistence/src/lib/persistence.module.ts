@@ -1,0 +1,39 @@
+import { type DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { type DatabaseOptions, dataSourceOptions } from './data-source';
+import { runMigrations } from './migrate';
+import { PostgresReadiness } from './postgres.readiness';
+import { ProcessedMessageRepository } from './repositories/processed-message.repository';
+import { SearchRepository } from './repositories/search.repository';
+
+const repositories = [SearchRepository, ProcessedMessageRepository];
+
+@Global()
+@Module({})
+export class PersistenceModule {
+  /**
+   * The Postgres data source and repositories. With `migrateOnStart` (development, or a single
+   * replica) pending migrations run before the service accepts work, under an advisory lock.
+   */
+  static forRoot(options: DatabaseOptions & { migrateOnStart: boolean }): DynamicModule {
+    return {
+      module: PersistenceModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(options),
+          dataSourceFactory: async (config) => {
+            const dataSource = await new DataSource(config!).initialize();
+            if (options.migrateOnStart) {
+              const applied = await runMigrations(dataSource);
+              if (applied.length) new Logger('Migrations').log(`applied ${applied.join(', ')}`);
+            }
+            return dataSource;
+          },
+        }),
+      ],
+      providers: [...repositories, PostgresReadiness],
+      exports: [...repositories, PostgresReadiness],
+    };
+  }
+}

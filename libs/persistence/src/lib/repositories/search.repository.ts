@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, In } from 'typeorm';
+import { SearchEntity } from '../entities/search.entity';
+import type { Transaction } from './processed-message.repository';
+
+export interface NewSearch {
+  id: string;
+  userId: string | null;
+  query: string;
+}
+
+export interface SearchOutcome {
+  status: 'completed' | 'failed';
+  releaseCount: number;
+  error?: string;
+  completedBy: string;
+}
+
+@Injectable()
+export class SearchRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private repo(tx?: Transaction) {
+    return (tx ?? this.dataSource.manager).getRepository(SearchEntity);
+  }
+
+  async create(search: NewSearch): Promise<SearchEntity> {
+    const entity = this.repo().create({ ...search, status: 'queued', releaseCount: 0 });
+    return this.repo().save(entity);
+  }
+
+  findById(id: string): Promise<SearchEntity | null> {
+    return this.repo().findOneBy({ id });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.repo().delete({ id });
+  }
+
+  /** queued → running; a search already finished stays finished (late redelivery). */
+  async markRunning(id: string): Promise<SearchEntity | null> {
+    await this.repo()
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'running', startedAt: () => 'COALESCE(started_at, now())' })
+      .where({ id, status: In(['queued', 'running']) })
+      .execute();
+    return this.findById(id);
+  }
+
+  async markFinished(id: string, outcome: SearchOutcome, tx?: Transaction): Promise<SearchEntity | null> {
+    await this.repo(tx)
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: outcome.status,
+        releaseCount: outcome.releaseCount,
+        error: outcome.error ?? null,
+        completedBy: outcome.completedBy,
+        completedAt: () => 'now()',
+      })
+      .where({ id, status: In(['queued', 'running']) })
+      .execute();
+    return this.repo(tx).findOneBy({ id });
+  }
+}

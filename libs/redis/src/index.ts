@@ -1,0 +1,3 @@
+export * from './lib/redis.module';
+export * from './lib/redis.readiness';
+export * from './lib/redis.tokens';

@@ -1,0 +1,4 @@
+export * from './lib/instance-id';
+export * from './lib/read-config';
+export * from './lib/run-service';
+export * from './lib/service-modules';

@@ -1,0 +1,2 @@
+export * from './lib/search-run.service';
+export * from './lib/search.module';

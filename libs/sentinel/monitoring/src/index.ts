@@ -1,0 +1,2 @@
+export * from './lib/dependency-monitor.service';
+export * from './lib/monitoring.module';

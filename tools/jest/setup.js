@@ -1,0 +1,2 @@
+// Nest's decorators read design-time metadata through reflect-metadata.
+require('reflect-metadata');
