@@ -23,7 +23,7 @@ export class PersistenceModule {
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(options),
           dataSourceFactory: async (config) => {
-            const dataSource = await new DataSource(config!).initialize();
+            const dataSource = await new DataSource(config ?? dataSourceOptions(options)).initialize();
             if (options.migrateOnStart) {
               const applied = await runMigrations(dataSource);
               if (applied.length) new Logger('Migrations').log(`applied ${applied.join(', ')}`);

@@ -43,7 +43,9 @@ export async function deadLetter(
     msg.nak(1_000);
     return false;
   }
-  msg.term(reason);
+  // No reason text on term: NATS 2.9 ignores a `+TERM <reason>` it cannot parse, leaving the
+  // message pending forever. The reason travels in the dead letter's headers instead.
+  msg.term();
   deadLettered.inc({ subject, reason });
   return true;
 }

@@ -1,0 +1,61 @@
+import type { DataSource } from 'typeorm';
+import { connect, type NatsConnection } from 'nats';
+import { type ServiceName, ServiceProcess, createTestSchema, testEnvironment, uniqueNamespace } from '@sokoul/testing';
+
+/**
+ * The platform for one test file: its own Postgres schema (migrated), NATS namespace and Redis
+ * prefix on the shared servers, and the services it starts as real processes.
+ */
+export class TestStack {
+  readonly services: ServiceProcess[] = [];
+  nats!: NatsConnection;
+  db!: DataSource;
+  private dropSchema!: () => Promise<void>;
+
+  private constructor(readonly namespace: string) {}
+
+  static async create(label: string): Promise<TestStack> {
+    const stack = new TestStack(uniqueNamespace(label));
+    const schema = await createTestSchema(stack.namespace);
+    stack.db = schema.dataSource;
+    stack.dropSchema = schema.drop;
+    stack.nats = await connect({ servers: testEnvironment.NATS_URL });
+    return stack;
+  }
+
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      DATABASE_URL: testEnvironment.TEST_DATABASE_URL,
+      DATABASE_SCHEMA: this.namespace,
+      NATS_URL: testEnvironment.NATS_URL,
+      REDIS_URL: testEnvironment.REDIS_URL,
+      SOKOUL_NAMESPACE: this.namespace,
+      ...extra,
+    };
+  }
+
+  async start(name: ServiceName, extra: Record<string, string> = {}): Promise<ServiceProcess> {
+    const service = await ServiceProcess.start(name, this.env(extra));
+    this.services.push(service);
+    return service;
+  }
+
+  subject(logical: string): string {
+    return `${this.namespace}.${logical}`;
+  }
+
+  stream(name: string): string {
+    return `${this.namespace.toUpperCase()}_${name}`;
+  }
+
+  /** Stops the services, removes this file's streams and schema. */
+  async destroy(): Promise<void> {
+    await Promise.all(this.services.map((s) => s.stop()));
+    const jsm = await this.nats.jetstreamManager();
+    for (const name of ['SOKOUL_COMMANDS', 'SOKOUL_EVENTS', 'SOKOUL_DLQ']) {
+      await jsm.streams.delete(this.stream(name)).catch(() => undefined);
+    }
+    await this.nats.close();
+    await this.dropSchema();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './lib/eventually';
+export * from './lib/service-process';
+export * from './lib/test-environment';
+export * from './lib/test-schema';
