@@ -12,5 +12,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   resolver: '@nx/jest/plugins/resolver',
   setupFiles: [join(__dirname, 'tools/jest/setup.js')],
+  reporters: ['default', join(__dirname, 'tools/jest/summary-reporter.js')],
   coverageReporters: ['text-summary', 'lcov'],
 };

@@ -70,7 +70,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 function statusOf(exception: unknown): number {
   if (exception instanceof HttpException) return exception.getStatus();
-  // Errors raised by body-parser before Nest sees the request (bad JSON, too large, charset).
+  // Errors raised by body-parser that Nest does not map itself (too large, bad charset).
   const status = (exception as { status?: unknown; statusCode?: unknown })?.status ?? (exception as { statusCode?: unknown })?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
 }
@@ -83,7 +83,6 @@ function detailOf(exception: unknown): string | undefined {
     return Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
   }
   const type = (exception as { type?: string })?.type;
-  if (type === 'entity.parse.failed') return 'The request body is not valid JSON.';
   if (type === 'entity.too.large') return 'The request body is larger than the API accepts.';
   return (exception as Error)?.message;
 }

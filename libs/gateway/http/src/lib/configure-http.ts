@@ -1,0 +1,20 @@
+import { RequestMethod } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+
+/** Request bodies above this are refused with 413 before any parsing work is spent on them. */
+export const JSON_BODY_LIMIT = '64kb';
+
+/**
+ * The gateway's HTTP surface: the public API under /api/v1 (health and metrics stay at the
+ * root, where probes and Prometheus expect them) and a bounded JSON body parser.
+ */
+export function configureGatewayHttp(app: NestExpressApplication): void {
+  app.setGlobalPrefix('api/v1', {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+}

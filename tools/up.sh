@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `npm run up`: everything needed to run Sokoul on this machine, in the foreground.
+# Installs dependencies, starts Postgres/Redis/NATS if none is listening, builds the five
+# services, applies migrations, then runs them with readable logs. Ctrl-C stops them all,
+# and the servers this script started.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+
+bash tools/install.sh
+bash tools/stack/stack.sh up
+trap 'bash tools/stack/stack.sh down' EXIT
+npx nx run-many -t build -p gateway scout hunter oracle sentinel --output-style=static
+node dist/apps/gateway/main.js migrate
+node tools/dev/run-all.js
