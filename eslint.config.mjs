@@ -1,6 +1,36 @@
 import nx from '@nx/eslint-plugin';
 
-// Module boundaries are constraints, never `* -> *`: see ../docs/adr/0002-module-boundaries.md.
+const SPEC_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'];
+
+/**
+ * Module boundaries are constraints, never `* -> *`: see docs/adr/0002-module-boundaries.md.
+ * Specs may also use the `type:testing` helpers; production code never does.
+ */
+function boundaries({ inSpecs }) {
+  const testing = inSpecs ? ['type:testing'] : [];
+  return {
+    enforceBuildableLibDependency: true,
+    banTransitiveDependencies: true,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contracts', 'type:util', ...testing] },
+      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:testing'] },
+      { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util', ...testing] },
+      { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util', ...testing] },
+      { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', ...testing] },
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util'] },
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+      { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
+      { sourceTag: 'scope:scout', onlyDependOnLibsWithTags: ['scope:scout', 'scope:shared'] },
+      { sourceTag: 'scope:hunter', onlyDependOnLibsWithTags: ['scope:hunter', 'scope:shared'] },
+      { sourceTag: 'scope:oracle', onlyDependOnLibsWithTags: ['scope:oracle', 'scope:shared'] },
+      { sourceTag: 'scope:sentinel', onlyDependOnLibsWithTags: ['scope:sentinel', 'scope:shared'] },
+      { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+    ],
+  };
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -8,32 +38,12 @@ export default [
   { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/.nx', '**/coverage'] },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          banTransitiveDependencies: true,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contracts', 'type:util'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:testing'] },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util', 'type:testing'] },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util', 'type:testing'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
-            { sourceTag: 'scope:scout', onlyDependOnLibsWithTags: ['scope:scout', 'scope:shared'] },
-            { sourceTag: 'scope:hunter', onlyDependOnLibsWithTags: ['scope:hunter', 'scope:shared'] },
-            { sourceTag: 'scope:oracle', onlyDependOnLibsWithTags: ['scope:oracle', 'scope:shared'] },
-            { sourceTag: 'scope:sentinel', onlyDependOnLibsWithTags: ['scope:sentinel', 'scope:shared'] },
-            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
-          ],
-        },
-      ],
-    },
+    ignores: SPEC_FILES,
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ inSpecs: false })] },
+  },
+  {
+    files: SPEC_FILES,
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ inSpecs: true })] },
   },
   {
     files: ['**/*.ts'],
@@ -41,6 +51,11 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
+  },
+  {
+    // In a spec a wrong non-null assertion fails the test, which is what a test is for.
+    files: SPEC_FILES,
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
     files: ['tools/**/*.js', '**/jest.config.js', '**/webpack.config.js'],

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { connect, type NatsConnection } from 'nats';
-import { type ServiceName, ServiceProcess, createTestSchema, testEnvironment, uniqueNamespace } from '@sokoul/testing';
+import { type ServiceName, ServiceProcess, createTestSchema, namespaceEnv, testEnvironment, uniqueNamespace } from '@sokoul/testing';
 
 /**
  * The platform for one test file: its own Postgres schema (migrated), NATS namespace and Redis
@@ -24,14 +24,7 @@ export class TestStack {
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      DATABASE_URL: testEnvironment.TEST_DATABASE_URL,
-      DATABASE_SCHEMA: this.namespace,
-      NATS_URL: testEnvironment.NATS_URL,
-      REDIS_URL: testEnvironment.REDIS_URL,
-      SOKOUL_NAMESPACE: this.namespace,
-      ...extra,
-    };
+    return { ...namespaceEnv(this.namespace), ...extra };
   }
 
   async start(name: ServiceName, extra: Record<string, string> = {}): Promise<ServiceProcess> {

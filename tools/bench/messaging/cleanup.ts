@@ -19,7 +19,8 @@ export class Cleanup {
     };
     this.tasks.push(task);
     return async () => {
-      this.tasks.splice(this.tasks.indexOf(task) >>> 0, 1);
+      const index = this.tasks.indexOf(task);
+      if (index >= 0) this.tasks.splice(index, 1);
       await task.run();
     };
   }

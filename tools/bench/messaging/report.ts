@@ -57,9 +57,17 @@ export function summarizeServices(runs: ServiceRun[]): ServiceSummary[] {
   });
 }
 
+/** Nest re-raises SIGTERM after its graceful shutdown, so a clean stop ends by that signal. */
 function describeExit(run: ServiceRun): string {
   if (run.exitSignal) return run.exitSignal;
   return run.exitCode === undefined ? '?' : `code ${run.exitCode}`;
+}
+
+/** ['SIGTERM', 'SIGTERM', 'code 1'] → 'SIGTERM ×2, code 1'. */
+function countExits(exits: string[]): string {
+  const counts = new Map<string, number>();
+  for (const exit of exits) counts.set(exit, (counts.get(exit) ?? 0) + 1);
+  return [...counts].map(([exit, n]) => (n > 1 ? `${exit} ×${n}` : exit)).join(', ');
 }
 
 const ms = (value?: number, digits = 0) => (value === undefined ? '—' : `${value.toFixed(digits)} ms`);
@@ -118,12 +126,12 @@ function formatMessaging(figures: MessagingFigures, config: BenchConfig): string
       ]),
     );
   }
-  lines.push('', `  Headline: Sokoul adds ${times(ratio.p50)} at p50 and ${times(ratio.p99)} at p99 over raw nats.js.`);
+  lines.push('', `  Headline: Sokoul / raw = ${times(ratio.p50)} at p50, ${times(ratio.p99)} at p99 (1.00× = no overhead).`);
   return lines.join('\n');
 }
 
 function formatServices(services: NonNullable<BenchResult['services']>, config: BenchConfig): string {
-  const rows = [['service', 'ready (wall)', 'ready (self)', 'RSS (VmRSS)', 'RSS (/metrics)', 'stop', 'exit (each run)']];
+  const rows = [['service', 'ready (wall)', 'ready (self)', 'RSS (VmRSS)', 'RSS (/metrics)', 'stop', 'exit']];
   for (const s of services.summary) {
     rows.push([
       s.service,
@@ -132,7 +140,7 @@ function formatServices(services: NonNullable<BenchResult['services']>, config: 
       mib(s.rssBytes),
       mib(s.metricsRssBytes),
       ms(s.stopMs),
-      s.exits.join(', ') + (s.failures ? `  (${s.failures} failed)` : ''),
+      countExits(s.exits) + (s.failures ? `  (${s.failures} failed)` : ''),
     ]);
   }
   const lines = [

@@ -43,8 +43,9 @@ export class ServiceProcess {
     private readonly child: ChildProcess,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    createInterface({ input: child.stdout! }).on('line', (raw) => this.onLine(raw));
-    createInterface({ input: child.stderr! }).on('line', (raw) => this.stderr.push(raw));
+    if (!child.stdout || !child.stderr) throw new Error('the service must be spawned with piped stdout and stderr');
+    createInterface({ input: child.stdout }).on('line', (raw) => this.onLine(raw));
+    createInterface({ input: child.stderr }).on('line', (raw) => this.stderr.push(raw));
   }
 
   /** Starts the service and resolves once it logged `ready` (rejects if it exits first). */
@@ -69,7 +70,8 @@ export class ServiceProcess {
   }
 
   get pid(): number {
-    return this.child.pid!;
+    if (this.child.pid === undefined) throw new Error(`${this.name} has no pid: it failed to spawn`);
+    return this.child.pid;
   }
 
   get url(): string {

@@ -1,0 +1,69 @@
+import type { JsMsg } from 'nats';
+import { type SearchCompleted, Subjects } from '@sokoul/contracts';
+import { MessageContext, createEnvelope } from '@sokoul/messaging';
+import type { ClientEvent, RealtimeGateway } from './realtime.gateway';
+import { SearchCompletedHandler } from './search-completed.handler';
+
+/** Only `broadcast` exists: touching anything else on the gateway fails the test. */
+function strictGateway(broadcast: jest.Mock<number, [ClientEvent]>): RealtimeGateway {
+  const members: Record<PropertyKey, unknown> = { broadcast };
+  return new Proxy(members, {
+    get(target, property) {
+      if (property in target) return target[property];
+      throw new Error(`unexpected use of RealtimeGateway.${String(property)}`);
+    },
+  }) as unknown as RealtimeGateway;
+}
+
+function completedContext(payload: SearchCompleted, correlationId = 'corr-7') {
+  const envelope = createEnvelope(Subjects.searchCompleted, payload, { id: `search.completed:${payload.searchId}`, correlationId });
+  // The handler reads the envelope only; the JetStream message behind it is never touched.
+  const msg = new Proxy({}, { get: (_target, property) => { throw new Error(`unexpected use of JsMsg.${String(property)}`); } });
+  return { envelope, context: new MessageContext(msg as JsMsg, Subjects.searchCompleted, envelope, 'gateway-host-1-sokoul_search_completed') };
+}
+
+const completed: SearchCompleted = {
+  searchId: '0b7e3a5c-6f3e-4c0e-9a57-2f8e1d4c7b21',
+  status: 'completed',
+  requestedBy: '5d1b8f0e-2a4c-4e6b-8d3f-9c7a1e2b4f60',
+  releaseCount: 12,
+  completedAt: '2025-03-04T05:06:07.890Z',
+};
+
+describe('SearchCompletedHandler', () => {
+  it('forwards the payload to every client with the envelope type, id and occurredAt', () => {
+    const broadcast = jest.fn<number, [ClientEvent]>().mockReturnValue(2);
+    const handler = new SearchCompletedHandler(strictGateway(broadcast));
+    const { envelope, context } = completedContext(completed);
+
+    handler.handle(envelope.payload, context);
+
+    expect(broadcast).toHaveBeenCalledTimes(1);
+    expect(broadcast).toHaveBeenCalledWith({
+      type: 'search.completed',
+      id: `search.completed:${completed.searchId}`,
+      occurredAt: envelope.occurredAt,
+      data: completed,
+    });
+  });
+
+  it('forwards a failed search with its error unchanged', () => {
+    const broadcast = jest.fn<number, [ClientEvent]>().mockReturnValue(1);
+    const handler = new SearchCompletedHandler(strictGateway(broadcast));
+    const failed: SearchCompleted = { ...completed, status: 'failed', releaseCount: 0, requestedBy: null, error: 'indexer unreachable' };
+    const { envelope, context } = completedContext(failed);
+
+    handler.handle(envelope.payload, context);
+
+    expect(broadcast.mock.calls[0][0].data).toEqual(failed);
+  });
+
+  it('does not fail when no client is connected (broadcast reached nobody)', () => {
+    const broadcast = jest.fn<number, [ClientEvent]>().mockReturnValue(0);
+    const handler = new SearchCompletedHandler(strictGateway(broadcast));
+    const { envelope, context } = completedContext(completed);
+
+    expect(() => handler.handle(envelope.payload, context)).not.toThrow();
+    expect(broadcast).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,6 +1,0 @@
-module.exports = {
-  displayName: 'testing',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts'],
-};

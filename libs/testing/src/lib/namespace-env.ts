@@ -1,0 +1,28 @@
+import { connect } from 'nats';
+import { Client } from 'pg';
+import { testEnvironment } from './test-environment';
+
+/** The environment a service needs to run inside `namespace` on the test servers. */
+export function namespaceEnv(namespace: string): Record<string, string> {
+  return {
+    DATABASE_URL: testEnvironment.TEST_DATABASE_URL,
+    DATABASE_SCHEMA: namespace,
+    NATS_URL: testEnvironment.NATS_URL,
+    REDIS_URL: testEnvironment.REDIS_URL,
+    SOKOUL_NAMESPACE: namespace,
+  };
+}
+
+/** Removes what a namespace left on the shared servers: its schema and its streams. */
+export async function removeNamespace(namespace: string): Promise<void> {
+  const pg = new Client({ connectionString: testEnvironment.TEST_DATABASE_URL });
+  await pg.connect();
+  await pg.query(`DROP SCHEMA IF EXISTS "${namespace}" CASCADE`);
+  await pg.end();
+  const nc = await connect({ servers: testEnvironment.NATS_URL });
+  const jsm = await nc.jetstreamManager();
+  for (const stream of ['SOKOUL_COMMANDS', 'SOKOUL_EVENTS', 'SOKOUL_DLQ']) {
+    await jsm.streams.delete(`${namespace.toUpperCase()}_${stream}`).catch(() => undefined);
+  }
+  await nc.close();
+}
