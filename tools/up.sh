@@ -4,12 +4,7 @@
 # services, applies migrations, then runs them with readable logs. Ctrl-C stops them all,
 # and the servers this script started.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
-
-bash tools/install.sh
-bash tools/stack/stack.sh up
-trap 'bash tools/stack/stack.sh down' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh"
 npx nx run-many -t build -p gateway scout hunter oracle sentinel --output-style=static
 node dist/apps/gateway/main.js migrate
 node tools/dev/run-all.js

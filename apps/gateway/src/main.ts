@@ -1,5 +1,4 @@
-import { WsAdapter } from '@nestjs/platform-ws';
-import { configureGatewayHttp } from '@sokoul/gateway/http';
+import { configureGatewayApplication } from '@sokoul/gateway/http';
 import { createInstanceId, databaseOptions, migrateAndExit, readConfigOrExit, runService } from '@sokoul/runtime';
 import { AppModule, SERVICE } from './app.module';
 import { gatewayConfigSchema } from './config';
@@ -12,10 +11,7 @@ function serve() {
     module: AppModule.forRoot(config, createInstanceId()),
     port: config.GATEWAY_PORT,
     logLevel: config.LOG_LEVEL,
-    configure: (app) => {
-      configureGatewayHttp(app);
-      app.useWebSocketAdapter(new WsAdapter(app));
-    },
+    configure: configureGatewayApplication,
   });
 }
 

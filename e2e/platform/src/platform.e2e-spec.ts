@@ -125,6 +125,14 @@ describe('the platform, five services as real processes', () => {
       expect(body.status).toBe('completed');
     });
   });
+
+  // Last: it stops the services the other tests use.
+  it.each(SERVICES)('%s drains and exits 0 on SIGTERM', async (name) => {
+    const service = running.get(name)!;
+    service.kill('SIGTERM');
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    expect(service.logs.some((line) => line.msg === 'stopped')).toBe(true);
+  });
 });
 
 describe('configuration', () => {

@@ -4,3 +4,4 @@ export * from './lib/test-environment';
 export * from './lib/test-schema';
 export * from './lib/readiness-of';
 export * from './lib/namespace-env';
+export * from './lib/describe-service-module';

@@ -1,4 +1,4 @@
-import type { Machine } from './machine';
+import { type Machine, wasBusy } from './machine';
 import type { Throughput } from './round-trip';
 import { type ServiceName, type ServiceRun, SERVICES } from './services';
 import { type Summary, medianOf } from './stats';
@@ -91,13 +91,19 @@ export function formatReport(result: BenchResult): string {
 }
 
 function formatHeader({ generatedAt, machine }: BenchResult): string {
-  return [
+  const load = (figures: number[]) => figures.map((l) => l.toFixed(2)).join(' ');
+  const atEnd = machine.loadAverageAtEnd ? `, ${load(machine.loadAverageAtEnd)} at end` : '';
+  const lines = [
     `Sokoul messaging benchmark — ${generatedAt}`,
     `  CPU      ${machine.cpuModel}, ${machine.cores} cores`,
     `  Node     ${machine.node} on ${machine.os}, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB RAM`,
     `  NATS     ${machine.natsServer ?? 'unknown'} (JetStream, file storage)`,
-    `  Load     ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')} (1/5/15 min, at start)`,
-  ].join('\n');
+    `  Load     ${load(machine.loadAverage)} at start${atEnd} (1/5/15 min)`,
+  ];
+  if (wasBusy(machine)) {
+    lines.push('  Warning: the machine was busy when the bench started (load ≥ cores): figures are noisy, compare runs made when it is quiet.');
+  }
+  return lines.join('\n');
 }
 
 function formatMessaging(figures: MessagingFigures, config: BenchConfig): string {

@@ -16,7 +16,7 @@ import { loadConfig, natsEnv } from '@sokoul/config';
 import { Streams } from '@sokoul/contracts';
 import { Wire } from '@sokoul/messaging';
 import { Cleanup } from './cleanup';
-import { describeMachine } from './machine';
+import { describeMachine, loadAverage } from './machine';
 import { RawHarness } from './raw-harness';
 import { type BenchConfig, type BenchResult, type MessagingFigures, formatReport, summarizeServices } from './report';
 import { type RoundTripHarness, concurrentRoundTrips, sequentialRoundTrips } from './round-trip';
@@ -229,6 +229,7 @@ async function main(): Promise<void> {
       result.services = { summary: summarizeServices(runs), runs };
       if (runs.some((r) => r.error)) process.exitCode = 1;
     }
+    result.machine.loadAverageAtEnd = loadAverage();
     await mkdir(dirname(OUTPUT), { recursive: true });
     await writeFile(OUTPUT, `${JSON.stringify(result, roundFractions, 2)}\n`);
     process.stdout.write(`\n${formatReport(result)}\n  Figures written to ${relative(ROOT, OUTPUT)}\n`);

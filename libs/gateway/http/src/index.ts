@@ -2,4 +2,4 @@ export * from './lib/idempotency.interceptor';
 export * from './lib/problem-details';
 export * from './lib/problem-details.filter';
 export * from './lib/zod-validation.pipe';
-export * from './lib/configure-http';
+export * from './lib/configure-gateway-application';

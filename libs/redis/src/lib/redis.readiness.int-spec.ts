@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import { testEnvironment, uniqueNamespace } from '@sokoul/testing';
 import { RedisReadiness } from './redis.readiness';
 
@@ -9,7 +9,7 @@ const namespace = uniqueNamespace('redis_ready');
 const clients: Redis[] = [];
 
 /** A client for this file only; closed after each test. */
-function client(options: ConstructorParameters<typeof Redis>[0] = {}): Redis {
+function client(options: RedisOptions = {}): Redis {
   const redis = new Redis({ lazyConnect: true, keyPrefix: `${namespace}:`, ...options });
   redis.on('error', () => undefined);
   clients.push(redis);
@@ -57,11 +57,11 @@ describe('RedisReadiness (real Redis)', () => {
     await expect(new RedisReadiness(redis).check()).rejects.toThrow('connection wait');
   });
 
-  it('rejects naming the connection state while the client keeps failing to reach Redis', async () => {
+  it('rejects naming the connection state while the client is still trying to reach Redis', async () => {
     const redis = unreachableRedis();
     redis.connect().catch(() => undefined);
 
-    await expect(new RedisReadiness(redis).check()).rejects.toThrow(/^connection (connecting|reconnecting|close)$/);
+    await expect(new RedisReadiness(redis).check()).rejects.toThrow('connection connecting');
   });
 
   it('rejects naming the connection state once the client has quit', async () => {

@@ -8,7 +8,7 @@ import {
   ProblemDetailsFilter,
   ProblemException,
   ServiceUnavailableProblem,
-  configureGatewayHttp,
+  configureGatewayApplication,
 } from '@sokoul/gateway/http';
 import { SearchesController } from './searches.controller';
 import { SearchesService } from './searches.service';
@@ -38,7 +38,7 @@ describe('SearchesController over HTTP', () => {
       .useValue({ intercept: (_context: unknown, next: { handle: () => unknown }) => next.handle() })
       .compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-    configureGatewayHttp(app as NestExpressApplication);
+    configureGatewayApplication(app as NestExpressApplication);
     await app.init();
   });
 
