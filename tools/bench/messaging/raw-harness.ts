@@ -24,8 +24,9 @@ export interface RawHarnessOptions {
  * The baseline: the same round trip written directly against nats.js, with nothing Sokoul adds
  * (no envelope, schema validation, headers, dedup id, trace context, metrics or ack
  * confirmation). Same topology as Sokoul: a work-queue stream for the request, a limits
- * stream for the reply event, file storage, pull consumers with explicit acks, and the
- * requester and the worker on separate connections as they would be separate processes.
+ * stream for the reply event, file storage, pull consumers with explicit acks and the same
+ * pull batch and in-flight bound, and the requester and the worker on separate connections as
+ * they would be separate processes.
  */
 export class RawHarness implements RoundTripHarness {
   readonly label = 'raw nats.js';
@@ -81,8 +82,19 @@ export class RawHarness implements RoundTripHarness {
   private async createStreams(): Promise<void> {
     const jsm = await this.requester.jetstreamManager();
     const [requests, events] = this.streams;
-    await jsm.streams.add({ name: requests, subjects: [this.subject('requested')], retention: RetentionPolicy.Workqueue, storage: StorageType.File });
-    await jsm.streams.add({ name: events, subjects: [this.subject('completed')], retention: RetentionPolicy.Limits, storage: StorageType.File });
+    // File storage, as Sokoul's streams: memory storage would flatter the baseline.
+    await jsm.streams.add({
+      name: requests,
+      subjects: [this.subject('requested')],
+      retention: RetentionPolicy.Workqueue,
+      storage: StorageType.File,
+    });
+    await jsm.streams.add({
+      name: events,
+      subjects: [this.subject('completed')],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+    });
   }
 
   /** Durable consumer on the work queue: handles a request by publishing the reply event. */

@@ -57,7 +57,7 @@ export function summarizeServices(runs: ServiceRun[]): ServiceSummary[] {
   });
 }
 
-/** Nest re-raises SIGTERM after its graceful shutdown, so a clean stop ends by that signal. */
+/** A clean stop ends by SIGTERM (Nest re-raises it after draining) or, if the loop emptied first, code 0. */
 function describeExit(run: ServiceRun): string {
   if (run.exitSignal) return run.exitSignal;
   return run.exitCode === undefined ? '?' : `code ${run.exitCode}`;

@@ -20,7 +20,7 @@ import { describeMachine, loadAverage } from './machine';
 import { RawHarness } from './raw-harness';
 import { type BenchConfig, type BenchResult, type MessagingFigures, formatReport, summarizeServices } from './report';
 import { type RoundTripHarness, concurrentRoundTrips, sequentialRoundTrips } from './round-trip';
-import { SERVICES, type ServiceRun, measureService, serviceMain, stopRunningServices } from './services';
+import { SERVICES, type ServiceRun, measureService, serviceMain, stopServicesForGood } from './services';
 import { SokoulHarness } from './sokoul-harness';
 import { summarize } from './stats';
 
@@ -41,30 +41,41 @@ const USAGE = `Usage: npm run bench:messaging -- [options]
   --only messaging|services
   --skip-build             use dist/apps/* as built (still builds what is missing)`;
 
+/** A bad command line: shown with the usage, without a stack trace. */
+class UsageError extends Error {}
+
+const OPTIONS = {
+  messages: { type: 'string', default: '1000' },
+  warmup: { type: 'string', default: '100' },
+  block: { type: 'string', default: '100' },
+  'throughput-messages': { type: 'string', default: '1000' },
+  'in-flight': { type: 'string', default: '16' },
+  runs: { type: 'string', default: '3' },
+  only: { type: 'string' },
+  'skip-build': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+function parseCommandLine() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 function readOptions(): { config: BenchConfig; only?: string; skipBuild: boolean } {
-  const { values } = parseArgs({
-    options: {
-      messages: { type: 'string', default: '1000' },
-      warmup: { type: 'string', default: '100' },
-      block: { type: 'string', default: '100' },
-      'throughput-messages': { type: 'string', default: '1000' },
-      'in-flight': { type: 'string', default: '16' },
-      runs: { type: 'string', default: '3' },
-      only: { type: 'string' },
-      'skip-build': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const values = parseCommandLine();
   if (values.help) {
-    console.log(USAGE);
+    process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const int = (name: keyof typeof values, min: number) => {
+  const int = (name: keyof typeof OPTIONS, min: number) => {
     const value = Number(values[name]);
-    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer ≥ ${min}\n${USAGE}`);
+    if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be an integer ≥ ${min}`);
     return value;
   };
-  if (values.only && values.only !== 'messaging' && values.only !== 'services') throw new Error(`--only must be messaging or services\n${USAGE}`);
+  if (values.only && values.only !== 'messaging' && values.only !== 'services') throw new UsageError('--only must be messaging or services');
   return {
     config: {
       messages: int('messages', 1),
@@ -184,7 +195,7 @@ async function benchServices(config: BenchConfig, nc: NatsConnection, cleanup: C
   const namespace = `bench_svc_${randomBytes(4).toString('hex')}`;
   progress(`services: schema and namespace ${namespace}`);
   const undo = cleanup.add(`services (schema and streams ${namespace})`, async () => {
-    await stopRunningServices();
+    await stopServicesForGood();
     await dropSchema(namespace);
     await deleteNamespacedStreams(nc, namespace);
   });
@@ -239,6 +250,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
-  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+  if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+  else process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
   process.exitCode = 1;
 });

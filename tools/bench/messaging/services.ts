@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const SERVICES = ['gateway', 'scout', 'hunter', 'oracle', 'sentinel'] as const;
@@ -50,9 +51,15 @@ export interface ServiceRun {
 
 /** Services running right now, so an interrupted bench can still stop them. */
 const running = new Set<ServiceProcess>();
+let closed = false;
 
-/** Stops whatever service is still running (used on interruption). */
-export async function stopRunningServices(): Promise<void> {
+/**
+ * Stops whatever service is still running and refuses to start more: the measuring loop may
+ * still be going when the bench is interrupted, and a service started after the clean-up
+ * would outlive the bench and recreate its streams.
+ */
+export async function stopServicesForGood(): Promise<void> {
+  closed = true;
   await Promise.all([...running].map((service) => service.stop()));
 }
 
@@ -104,6 +111,7 @@ class ServiceProcess {
   startupMs?: number;
   hasExited = false;
   private readonly tail: string[] = [];
+  private stopping?: Promise<Pick<ServiceRun, 'stopMs' | 'exitCode' | 'exitSignal'>>;
   private readonly exited: Promise<{ exitCode: number | null; exitSignal: NodeJS.Signals | null }>;
 
   private constructor(
@@ -116,11 +124,13 @@ class ServiceProcess {
         resolve({ exitCode, exitSignal });
       }),
     );
-    createInterface({ input: child.stdout! }).on('line', (line) => this.onLog(line));
-    createInterface({ input: child.stderr! }).on('line', (line) => this.keep(line));
+    // Spawned with stdio 'pipe', so both streams and the pid exist.
+    createInterface({ input: child.stdout as Readable }).on('line', (line) => this.onLog(line));
+    createInterface({ input: child.stderr as Readable }).on('line', (line) => this.keep(line));
   }
 
   static spawn(name: ServiceName, env: NodeJS.ProcessEnv, root: string): ServiceProcess {
+    if (closed) throw new Error(`not starting ${name}: the bench is shutting down`);
     // Timed from just before spawn: that is what an operator waits for.
     const spawnedAt = performance.now();
     const child = spawn(process.execPath, [serviceMain(root, name)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -131,16 +141,20 @@ class ServiceProcess {
   }
 
   get pid(): number {
-    return this.child.pid!;
+    return this.child.pid as number;
   }
 
   get elapsedMs(): number {
     return performance.now() - this.spawnedAt;
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited in time; reports how it ended. */
-  async stop(): Promise<Pick<ServiceRun, 'stopMs' | 'exitCode' | 'exitSignal'>> {
-    if (this.hasExited) return this.exited;
+  /** SIGTERM, then SIGKILL if it has not exited in time; reports how it ended. Idempotent. */
+  stop(): Promise<Pick<ServiceRun, 'stopMs' | 'exitCode' | 'exitSignal'>> {
+    this.stopping ??= this.hasExited ? this.exited : this.terminate();
+    return this.stopping;
+  }
+
+  private async terminate(): Promise<Pick<ServiceRun, 'stopMs' | 'exitCode' | 'exitSignal'>> {
     const stoppingAt = performance.now();
     this.child.kill('SIGTERM');
     const killer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);

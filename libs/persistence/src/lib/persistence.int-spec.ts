@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createTestSchema, testEnvironment, uniqueNamespace } from '@sokoul/testing';
+import { z } from 'zod';
+import { loadConfig, url } from '@sokoul/config';
 import { createDataSource } from './data-source';
 import { SearchEntity } from './entities/search.entity';
 import { runMigrations } from './migrate';
@@ -9,11 +10,16 @@ import { SearchRepository } from './repositories/search.repository';
 
 jest.setTimeout(30_000);
 
-const namespace = uniqueNamespace('persistence');
+// @sokoul/testing builds on this library (createTestSchema), so this spec cannot import it:
+// same database setting and the same kind of per-file schema name, declared here.
+const { TEST_DATABASE_URL } = loadConfig(
+  z.object({ TEST_DATABASE_URL: url(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/sokoul_test') }),
+);
+const namespace = `persistence_${randomBytes(5).toString('hex')}`;
 
 /** A data source on a schema of its own that nothing has migrated yet. */
-function unmigratedDataSource(schema: string): DataSource {
-  return createDataSource({ url: testEnvironment.TEST_DATABASE_URL, schema, poolSize: 3, applicationName: `test-${schema}` });
+function unmigratedDataSource(schema: string, poolSize = 3): DataSource {
+  return createDataSource({ url: TEST_DATABASE_URL, schema, poolSize, applicationName: `test-${schema}` });
 }
 
 async function tablesIn(dataSource: DataSource, schema: string): Promise<string[]> {
@@ -109,18 +115,20 @@ describe('migrations', () => {
 
 describe('repositories', () => {
   let dataSource: DataSource;
-  let drop: () => Promise<void>;
   let processed: ProcessedMessageRepository;
   let searches: SearchRepository;
 
   beforeAll(async () => {
-    ({ dataSource, drop } = await createTestSchema(namespace));
+    dataSource = await unmigratedDataSource(namespace, 6).initialize();
+    await runMigrations(dataSource);
     processed = new ProcessedMessageRepository(dataSource);
     searches = new SearchRepository(dataSource);
   });
 
   afterAll(async () => {
-    await drop?.();
+    if (!dataSource?.isInitialized) return;
+    await dataSource.query(`DROP SCHEMA IF EXISTS "${namespace}" CASCADE`);
+    await dataSource.destroy();
   });
 
   async function searchRows(id: string): Promise<number> {

@@ -120,7 +120,7 @@ describe('createInstanceId', () => {
   it('replaces what a host name may contain beyond [A-Za-z0-9_-] (dots, spaces) with _', () => {
     jest.mocked(hostname).mockReturnValueOnce('web-1.prod.example.com (eu)');
 
-    expect(createInstanceId()).toMatch(new RegExp(`^web-1_prod_example_com__eu_-${process.pid}-[0-9a-f]{4}$`));
+    expect(createInstanceId()).toMatch(new RegExp(`^web-1_prod_example_com__eu_-${process.pid}-[0-9a-f]{8}$`));
   });
 
   it('contains the process id, so logs and consumer names point at the process', () => {

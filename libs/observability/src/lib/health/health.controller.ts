@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { withTimeout } from '../with-timeout';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness-check';
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -28,19 +29,11 @@ export class HealthController {
 
   private async run(readiness: ReadinessCheck) {
     const indicator = this.indicators.check(readiness.name);
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        readiness.check(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-        }),
-      ]);
+      await withTimeout(readiness.check(), CHECK_TIMEOUT_MS);
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

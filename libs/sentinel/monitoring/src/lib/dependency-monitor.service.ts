@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { NatsConnection } from 'nats';
 import { NATS_CONNECTION, NatsReadiness, MESSAGING_OPTIONS, type MessagingOptions, Wire } from '@sokoul/messaging';
 import { Streams } from '@sokoul/contracts';
-import { type ReadinessCheck, gauge } from '@sokoul/observability';
+import { type ReadinessCheck, gauge, withTimeout } from '@sokoul/observability';
 import { PostgresReadiness } from '@sokoul/persistence';
 import { RedisReadiness } from '@sokoul/redis';
 import { MONITORING_OPTIONS, type MonitoringOptions } from './monitoring.options';
@@ -21,6 +21,7 @@ export class DependencyMonitorService implements OnApplicationBootstrap, OnAppli
   private timer?: NodeJS.Timeout;
   private readonly checks: ReadinessCheck[];
   private readonly last = new Map<string, boolean>();
+  private probing?: Promise<void>;
 
   constructor(
     postgres: PostgresReadiness,
@@ -33,6 +34,10 @@ export class DependencyMonitorService implements OnApplicationBootstrap, OnAppli
     this.checks = [postgres, redis, nats];
   }
 
+  private get probeTimeoutMs(): number {
+    return Math.min(3_000, this.options.intervalMs);
+  }
+
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.probe(), this.options.intervalMs);
     void this.probe();
@@ -42,15 +47,20 @@ export class DependencyMonitorService implements OnApplicationBootstrap, OnAppli
     clearInterval(this.timer);
   }
 
-  async probe(): Promise<void> {
-    await Promise.all([...this.checks.map((c) => this.probeDependency(c)), this.probeLag()]);
+  /** One probe at a time: a dependency that hangs must not pile up probes behind it. */
+  probe(): Promise<void> {
+    this.probing ??= Promise.all([...this.checks.map((c) => this.probeDependency(c)), this.probeLag()])
+      .then(() => undefined)
+      .finally(() => (this.probing = undefined));
+    return this.probing;
   }
 
   private async probeDependency(check: ReadinessCheck): Promise<void> {
     let up = true;
     let reason = '';
     try {
-      await check.check();
+      // A dependency that stops answering is down, even if its connection still looks open.
+      await withTimeout(check.check(), this.probeTimeoutMs);
     } catch (error) {
       up = false;
       reason = (error as Error).message;
@@ -63,20 +73,29 @@ export class DependencyMonitorService implements OnApplicationBootstrap, OnAppli
     }
   }
 
+  /** Reads every consumer first, then replaces the series at once: a scrape never sees a gap. */
   private async probeLag(): Promise<void> {
+    const readings: Array<{ stream: string; consumer: string; pending: number; ackPending: number }> = [];
     try {
       const jsm = await this.nc.jetstreamManager({ timeout: 2_000 });
       const wire = new Wire(this.messaging.namespace);
-      consumerPending.reset();
-      consumerAckPending.reset();
       for (const stream of [wire.stream(Streams.commands), wire.stream(Streams.events)]) {
         for await (const consumer of jsm.consumers.list(stream)) {
-          consumerPending.set({ stream, consumer: consumer.name }, consumer.num_pending);
-          consumerAckPending.set({ stream, consumer: consumer.name }, consumer.num_ack_pending);
+          readings.push({ stream, consumer: consumer.name, pending: consumer.num_pending, ackPending: consumer.num_ack_pending });
         }
       }
     } catch (error) {
+      // Stale figures would claim a lag we cannot see: export none while NATS cannot be read.
+      consumerPending.reset();
+      consumerAckPending.reset();
       this.logger.debug(`consumer lag not read: ${(error as Error).message}`);
+      return;
+    }
+    consumerPending.reset();
+    consumerAckPending.reset();
+    for (const r of readings) {
+      consumerPending.set({ stream: r.stream, consumer: r.consumer }, r.pending);
+      consumerAckPending.set({ stream: r.stream, consumer: r.consumer }, r.ackPending);
     }
   }
 }
