@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@sokoul/testing';
 
 export const SERVICES = ['gateway', 'scout', 'hunter', 'oracle', 'sentinel'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -210,17 +210,4 @@ async function scrapeResidentMemory(url: string): Promise<number | undefined> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
   const match = /^process_resident_memory_bytes(?:\{[^}]*\})?\s+(\S+)/m.exec(await response.text());
   return match ? Number(match[1]) : undefined;
-}
-
-/** A free TCP port on loopback, chosen by the kernel. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

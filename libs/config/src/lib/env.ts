@@ -1,20 +1,22 @@
 import { z } from 'zod';
 
+/** Only plain decimal digits: Number() would also take "0x50" or "8e3". */
+const decimal = (message: string) => z.string().regex(/^\d+$/, { error: message });
+
 /** A TCP port given as an environment variable. */
-export const port = (fallback: number) =>
-  z.coerce
-    .number({ error: 'expected an integer between 1 and 65535' })
-    .int({ error: 'expected an integer between 1 and 65535' })
-    .min(1, { error: 'expected an integer between 1 and 65535' })
-    .max(65535, { error: 'expected an integer between 1 and 65535' })
-    .default(fallback);
+export const port = (fallback: number) => {
+  const error = 'expected an integer between 1 and 65535';
+  return decimal(error)
+    .default(String(fallback))
+    .transform(Number)
+    .pipe(z.number().int().min(1, { error }).max(65535, { error }));
+};
 
 export const positiveInt = (fallback: number) =>
-  z.coerce
-    .number({ error: 'expected a positive integer' })
-    .int({ error: 'expected a positive integer' })
-    .positive({ error: 'expected a positive integer' })
-    .default(fallback);
+  decimal('expected a positive integer')
+    .default(String(fallback))
+    .transform(Number)
+    .pipe(z.number().int().positive({ error: 'expected a positive integer' }));
 
 export const url = (protocols: string[], fallback: string) =>
   z

@@ -29,5 +29,13 @@ export function loadConfig<S extends z.ZodObject>(
 /** Secrets in a connection URL or a *_KEY / *_SECRET / *_PASSWORD / *_TOKEN never reach a log. */
 function redact(variable: string, value: string): string {
   if (/(KEY|SECRET|PASSWORD|TOKEN)$/.test(variable)) return '***';
-  return value.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+  try {
+    const parsed = new URL(value);
+    if (!parsed.password) return value;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    // Not a URL we can parse: hide everything between "//user:" and the last "@".
+    return value.replace(/\/\/([^:/@]*):.*@/, '//$1:***@');
+  }
 }

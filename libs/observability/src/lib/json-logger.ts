@@ -2,6 +2,8 @@ import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger, type LevelWithSilent } from 'pino';
 import { currentTrace } from './trace-context';
 
+const STACK_TRACE = /\n\s+at /;
+
 export interface JsonLoggerOptions {
   service: string;
   level?: LevelWithSilent;
@@ -67,7 +69,9 @@ export class JsonLogger implements LoggerService {
   private write(level: pino.Level, message: unknown, args: unknown[]): void {
     const fields: Record<string, unknown> = {};
     const rest = [...args];
-    if (rest.length > 0 && typeof rest[rest.length - 1] === 'string') fields['context'] = rest.pop();
+    const last = rest[rest.length - 1];
+    // A lone stack (Logger.error(message, stack) without a context) is not a context.
+    if (typeof last === 'string' && !STACK_TRACE.test(last)) fields['context'] = rest.pop();
     for (const arg of rest) {
       if (arg instanceof Error) fields['err'] = arg;
       else if (typeof arg === 'string') fields['stack'] = arg;

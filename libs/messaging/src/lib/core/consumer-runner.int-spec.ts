@@ -413,6 +413,32 @@ describe('ConsumerRunner', () => {
     expect(await streamMessages(deadLetterStream)).toBe(0);
   });
 
+  it('stop() returns after the drain timeout even when every slot is held by a handler that never returns and more messages wait', async () => {
+    const stuck: string[] = [];
+    const runner = await startRunner(
+      async (envelope) => {
+        stuck.push(envelope.id);
+        await new Promise(() => undefined);
+      },
+      { instanceId: 'stuck', concurrency: 1, drainTimeoutMs: 200 },
+    );
+    const first = await publisher.publish(Subjects.searchRequested, searchRequested());
+    const second = await publisher.publish(Subjects.searchRequested, searchRequested());
+    await eventually(() => expect(stuck).toHaveLength(1));
+
+    await runner.stop();
+
+    expect(warnings.map((w) => w.message)).toContain('released 1 in-flight message(s) for redelivery after the drain timeout');
+    expect(stuck).toHaveLength(1);
+    // Nothing is lost with the stopped replica: another one handles both messages.
+    const handled: string[] = [];
+    await startRunner(async (envelope) => {
+      handled.push(envelope.id);
+    }, { instanceId: 'survivor' });
+    await eventually(() => expect(handled.sort()).toEqual([first.id, second.id].sort()), 15_000);
+    await eventually(async () => expect(await streamMessages(commandsStream)).toBe(0));
+  });
+
   it('dead-letters on receipt, without calling the handler, a message already delivered maxDeliver times without an ack', async () => {
     // What a handler that kills its process leaves behind: deliveries that were never acked.
     const config = { ackWaitMs: 1_000, maxDeliver: 2 };

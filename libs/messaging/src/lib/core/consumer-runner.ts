@@ -34,6 +34,9 @@ export interface RunnerLogger {
   error(message: string | object, context?: string): void;
 }
 
+/** How long stop() waits for the pull loop after the drain, before giving up on it. */
+const LOOP_WIND_DOWN_MS = 2_000;
+
 const processed = counter('sokoul_messages_processed_total', 'Messages handled, by outcome', ['subject', 'outcome']);
 const handlerDuration = histogram('sokoul_message_handler_duration_seconds', 'Time spent in message handlers', ['subject']);
 
@@ -47,6 +50,8 @@ export class ConsumerRunner {
   private readonly inFlight = new Map<JsMsg, Promise<void>>();
   /** Released for redelivery at the drain timeout: their late result must not ack. */
   private readonly released = new WeakSet<JsMsg>();
+  /** `working` timers of in-flight messages: stopped when the handler ends or is abandoned. */
+  private readonly keepAlives = new Map<JsMsg, NodeJS.Timeout>();
 
   constructor(
     private readonly js: JetStreamClient,
@@ -79,26 +84,27 @@ export class ConsumerRunner {
 
   /**
    * Stops pulling, lets in-flight handlers finish within the drain timeout, then releases
-   * the rest for redelivery (a handler still running past it will not ack).
+   * the rest for redelivery (a handler still running past it will not ack). Messages already
+   * buffered but not started are released at once. Resolves within the drain timeout plus a
+   * bounded grace for the pull loop to wind down, whatever the handlers do.
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.messages?.close().catch(() => undefined);
-    const drained = Promise.allSettled([...this.inFlight.values()]);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      drained.then(() => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), this.options.drainTimeoutMs))),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) {
+    // Not awaited yet: close() settles only once the pull loop reads on, and the loop may be
+    // waiting for a handler slot.
+    const closed = this.messages?.close().catch(() => undefined);
+    const drained = await settlesWithin(Promise.allSettled([...this.inFlight.values()]), this.options.drainTimeoutMs);
+    if (!drained) {
       for (const msg of this.inFlight.keys()) {
         this.released.add(msg);
+        clearInterval(this.keepAlives.get(msg));
         msg.nak();
       }
       this.logger.warn(`released ${this.inFlight.size} in-flight message(s) for redelivery after the drain timeout`, this.consumerName);
+      // Handlers that never return keep their slots; let the loop through to release the buffer.
+      this.slots.open();
     }
-    await this.loop;
+    await settlesWithin(Promise.all([closed, this.loop]), LOOP_WIND_DOWN_MS);
   }
 
   private consumerConfig(): Partial<ConsumerConfig> {
@@ -129,6 +135,10 @@ export class ConsumerRunner {
 
   private async pull(messages: ConsumerMessages): Promise<void> {
     for await (const msg of messages) {
+      if (this.stopping) {
+        msg.nak();
+        continue;
+      }
       await this.slots.acquire();
       if (this.stopping) {
         msg.nak();
@@ -158,7 +168,7 @@ export class ConsumerRunner {
     const traceparent = envelope.traceparent ?? msg.headers?.get(Headers.traceparent);
     await runInTrace(traceparent, async () => {
       const context = new MessageContext(msg, this.subject, envelope, this.consumerName);
-      const keepAlive = setInterval(() => msg.working(), Math.max(500, Math.floor(this.options.ackWaitMs / 3)));
+      this.keepAlives.set(msg, setInterval(() => msg.working(), Math.max(500, Math.floor(this.options.ackWaitMs / 3))));
       const stopTimer = handlerDuration.startTimer({ subject: this.subject });
       try {
         await this.handler(envelope, context);
@@ -173,7 +183,8 @@ export class ConsumerRunner {
         stopTimer();
         await this.onHandlerError(msg, envelope, error as Error, deliveries);
       } finally {
-        clearInterval(keepAlive);
+        clearInterval(this.keepAlives.get(msg));
+        this.keepAlives.delete(msg);
       }
     });
   }
@@ -204,4 +215,18 @@ export class ConsumerRunner {
       processed.inc({ subject: this.subject, outcome: 'dead_lettered' });
     }
   }
+}
+
+/** True if `work` settled within `ms`, false if the time ran out first. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return result;
 }

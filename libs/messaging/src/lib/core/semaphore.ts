@@ -15,6 +15,12 @@ export class Semaphore {
     await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
+  /** Lets every waiter and every later caller through: used once, when a consumer is abandoned. */
+  open(): void {
+    this.available = Number.POSITIVE_INFINITY;
+    for (const waiter of this.waiting.splice(0)) waiter();
+  }
+
   release(): void {
     const next = this.waiting.shift();
     if (next) next();
