@@ -10,5 +10,5 @@ if (existsSync(dir)) {
     for (const key of Object.keys(total)) total[key] += counts[key];
   }
 }
-console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.stdout.write(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
 process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
