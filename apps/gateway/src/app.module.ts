@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AccessModule } from '@sokoul/gateway/access';
+import { AuthModule } from '@sokoul/gateway/auth';
 import { ProblemDetailsFilter } from '@sokoul/gateway/http';
 import { RealtimeModule } from '@sokoul/gateway/realtime';
 import { SearchesModule } from '@sokoul/gateway/searches';
@@ -23,6 +25,13 @@ export class AppModule {
         MessagingModule.forRoot(messagingOptions(config, SERVICE, instanceId)),
         RedisModule.forRoot(redisOptions(config, SERVICE)),
         HealthModule.forRoot({ checks: [PostgresReadiness, NatsReadiness, RedisReadiness] }),
+        AccessModule.forRoot({
+          jwtSecret: config.AUTH_JWT_SECRET,
+          accessTokenTtlSeconds: config.AUTH_ACCESS_TOKEN_TTL_S,
+          issuer: 'sokoul',
+          audience: 'sokoul-api',
+        }),
+        AuthModule.forRoot({ refreshTokenTtlSeconds: config.AUTH_REFRESH_TOKEN_TTL_S, defaultRegistration: config.AUTH_REGISTRATION }),
         SearchesModule,
         RealtimeModule,
       ],

@@ -1,8 +1,12 @@
 import { z } from 'zod';
-import { databaseEnv, logEnv, natsEnv, port, redisEnv } from '@sokoul/config';
+import { databaseEnv, logEnv, natsEnv, port, positiveInt, redisEnv, secret } from '@sokoul/config';
 
 export const gatewayConfigSchema = z.object({
   GATEWAY_PORT: port(3000),
+  AUTH_JWT_SECRET: secret(32),
+  AUTH_ACCESS_TOKEN_TTL_S: positiveInt(900),
+  AUTH_REFRESH_TOKEN_TTL_S: positiveInt(30 * 24 * 3600),
+  AUTH_REGISTRATION: z.enum(['open', 'closed'], { error: 'expected open or closed' }).default('open'),
   ...databaseEnv,
   ...natsEnv,
   ...redisEnv,
@@ -10,3 +14,6 @@ export const gatewayConfigSchema = z.object({
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+/** `main.js migrate` needs only the database: a migration job carries no API secrets. */
+export const migrationConfigSchema = z.object({ ...databaseEnv, ...logEnv });

@@ -1,11 +1,10 @@
 import { configureGatewayApplication } from '@sokoul/gateway/http';
 import { createInstanceId, databaseOptions, migrateAndExit, readConfigOrExit, runService } from '@sokoul/runtime';
 import { AppModule, SERVICE } from './app.module';
-import { gatewayConfigSchema } from './config';
-
-const config = readConfigOrExit(SERVICE, gatewayConfigSchema);
+import { gatewayConfigSchema, migrationConfigSchema } from './config';
 
 function serve() {
+  const config = readConfigOrExit(SERVICE, gatewayConfigSchema);
   return runService({
     service: SERVICE,
     module: AppModule.forRoot(config, createInstanceId()),
@@ -16,4 +15,8 @@ function serve() {
 }
 
 // `main.js migrate` applies the database migrations and exits (a one-off job before a rollout).
-void (process.argv[2] === 'migrate' ? migrateAndExit(SERVICE, databaseOptions(config, SERVICE)) : serve());
+function migrate() {
+  return migrateAndExit(SERVICE, databaseOptions(readConfigOrExit(SERVICE, migrationConfigSchema), SERVICE));
+}
+
+void (process.argv[2] === 'migrate' ? migrate() : serve());

@@ -1,5 +1,6 @@
+import WebSocket from 'ws';
 import { type ServiceName, ServiceProcess, eventually } from '@sokoul/testing';
-import { getJson, openSocket, postJson } from './http';
+import { type Account, getJson, openSocket, postJson, signUp } from './http';
 import { TestStack } from './stack';
 
 const SERVICES: ServiceName[] = ['gateway', 'scout', 'hunter', 'oracle', 'sentinel'];
@@ -13,10 +14,16 @@ interface SearchBody {
 describe('the platform, five services as real processes', () => {
   let stack: TestStack;
   const running = new Map<ServiceName, ServiceProcess>();
+  let admin: Account;
+  let alice: Account;
+  let bob: Account;
 
   beforeAll(async () => {
     stack = await TestStack.create('platform');
     for (const name of SERVICES) running.set(name, await stack.start(name));
+    admin = await signUp(gateway().url, 'admin');
+    alice = await signUp(gateway().url, 'alice');
+    bob = await signUp(gateway().url, 'bob');
   });
 
   afterAll(async () => {
@@ -44,10 +51,12 @@ describe('the platform, five services as real processes', () => {
     expect(text).toContain('sokoul_');
   });
 
+  const ws = () => `ws://127.0.0.1:${gateway().port}/ws`;
+
   it('carries a search from REST to the scout and pushes its completion over WebSocket', async () => {
-    const { socket, frames } = await openSocket(`ws://127.0.0.1:${gateway().port}/ws`);
+    const { socket, frames } = await openSocket(ws(), alice.accessToken);
     try {
-      const created = await postJson<SearchBody>(`${gateway().url}/api/v1/searches`, { query: 'Dune Part Two 2024' });
+      const created = await postJson<SearchBody>(`${gateway().url}/api/v1/searches`, { query: 'Dune Part Two 2024' }, alice.accessToken);
       expect(created.status).toBe(202);
       expect(created.body).toMatchObject({ status: 'queued', query: 'Dune Part Two 2024' });
       expect(created.headers.get('location')).toBe(`/api/v1/searches/${created.body.id}`);
@@ -59,7 +68,7 @@ describe('the platform, five services as real processes', () => {
       });
       expect(pushed['data']).toMatchObject({ searchId: created.body.id, status: 'completed', releaseCount: 0 });
 
-      const fetched = await getJson<SearchBody & { completedAt: string | null }>(`${gateway().url}/api/v1/searches/${created.body.id}`);
+      const fetched = await getJson<SearchBody & { completedAt: string | null }>(`${gateway().url}/api/v1/searches/${created.body.id}`, alice.accessToken);
       expect(fetched.status).toBe(200);
       expect(fetched.body.status).toBe('completed');
       expect(fetched.body.completedAt).not.toBeNull();
@@ -70,12 +79,12 @@ describe('the platform, five services as real processes', () => {
 
   it('keeps one trace id from the HTTP request to the scout handling it', async () => {
     const traceId = 'a3ce929d0e0e47364bf92f3577b34da6';
-    const created = await postJson<SearchBody>(`${gateway().url}/api/v1/searches`, { query: 'Arrival 2016' }, {
+    const created = await postJson<SearchBody>(`${gateway().url}/api/v1/searches`, { query: 'Arrival 2016' }, alice.accessToken, {
       traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
     });
     expect(created.headers.get('traceparent')).toContain(traceId);
     await eventually(async () => {
-      const { body } = await getJson<SearchBody>(`${gateway().url}/api/v1/searches/${created.body.id}`);
+      const { body } = await getJson<SearchBody>(`${gateway().url}/api/v1/searches/${created.body.id}`, alice.accessToken);
       expect(body.status).toBe('completed');
     });
     const jsm = await stack.nats.jetstreamManager();
@@ -119,11 +128,41 @@ describe('the platform, five services as real processes', () => {
       expect((await jsm.streams.info(stack.stream('SOKOUL_COMMANDS'))).state.messages).toBe(0);
     });
 
-    const created = await postJson<SearchBody>(`${gateway().url}/api/v1/searches`, { query: 'Blade Runner 2049' });
+    const created = await postJson<SearchBody>(`${gateway().url}/api/v1/searches`, { query: 'Blade Runner 2049' }, bob.accessToken);
     await eventually(async () => {
-      const { body } = await getJson<SearchBody>(`${gateway().url}/api/v1/searches/${created.body.id}`);
+      const { body } = await getJson<SearchBody>(`${gateway().url}/api/v1/searches/${created.body.id}`, bob.accessToken);
       expect(body.status).toBe('completed');
     });
+  });
+
+  it("keeps each user's searches and events to themselves; admins see all", async () => {
+    const bobSocket = await openSocket(ws(), bob.accessToken);
+    const adminSocket = await openSocket(ws(), admin.accessToken);
+    try {
+      const created = await postJson<SearchBody>(`${gateway().url}/api/v1/searches`, { query: 'Heat 1995' }, alice.accessToken);
+      const isThisSearch = (f: Record<string, unknown>) => (f['data'] as { searchId?: string } | undefined)?.searchId === created.body.id;
+      await eventually(() => expect(adminSocket.frames.filter(isThisSearch)).toHaveLength(1));
+
+      expect((await getJson(`${gateway().url}/api/v1/searches/${created.body.id}`, bob.accessToken)).status).toBe(404);
+      expect((await getJson(`${gateway().url}/api/v1/searches/${created.body.id}`, admin.accessToken)).status).toBe(200);
+      expect(bobSocket.frames.filter(isThisSearch)).toEqual([]);
+    } finally {
+      bobSocket.socket.close();
+      adminSocket.socket.close();
+    }
+  });
+
+  it('refuses the API and the socket without a valid token', async () => {
+    const anonymous = await postJson(`${gateway().url}/api/v1/searches`, { query: 'Heat 1995' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
+    const forged = await getJson(`${gateway().url}/api/v1/users/me`, `${alice.accessToken.slice(0, -4)}AAAA`);
+    expect(forged.status).toBe(401);
+
+    const socket = new WebSocket(ws());
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token: 'not-a-token' })));
+    expect(await closed).toBe(4401);
   });
 
   // Last: it stops the services the other tests use.
@@ -148,5 +187,13 @@ describe('configuration', () => {
     const message = service.stderr.join('\n');
     expect(message).toContain(`${variable}:`);
     expect(message).toContain(JSON.stringify(value).slice(1, -1));
+  });
+
+  it('a missing or short AUTH_JWT_SECRET stops the gateway, naming the variable but never echoing it', async () => {
+    const service = await ServiceProcess.start('gateway', { AUTH_JWT_SECRET: 'short-but-secret' }, { waitReady: false });
+    expect((await service.exited).code).toBe(78);
+    const message = service.stderr.join('\n');
+    expect(message).toContain('AUTH_JWT_SECRET:');
+    expect(message).not.toContain('short-but-secret');
   });
 });

@@ -1,5 +1,5 @@
 import { eventually } from '@sokoul/testing';
-import { getJson, postJson } from './http';
+import { getJson, postJson, signUp } from './http';
 import { TestStack } from './stack';
 
 const FAST_REDELIVERY = { NATS_ACK_WAIT_MS: '2000' };
@@ -17,7 +17,8 @@ describe('a scout killed in the middle of a handler', () => {
 
   it('has its message redelivered and the search completes once: no loss, no duplicate', async () => {
     const gateway = await stack.start('gateway');
-    const created = await postJson<{ id: string }>(`${gateway.url}/api/v1/searches`, { query: 'The Matrix 1999' });
+    const { accessToken } = await signUp(gateway.url, 'neo');
+    const created = await postJson<{ id: string }>(`${gateway.url}/api/v1/searches`, { query: 'The Matrix 1999' }, accessToken);
     const searchId = created.body.id;
 
     // Hold the search row so the scout's first write blocks: the handler is provably mid-way.
@@ -41,7 +42,7 @@ describe('a scout killed in the middle of a handler', () => {
     await lock.release();
 
     await eventually(async () => {
-      const { body } = await getJson<{ status: string }>(`${gateway.url}/api/v1/searches/${searchId}`);
+      const { body } = await getJson<{ status: string }>(`${gateway.url}/api/v1/searches/${searchId}`, accessToken);
       expect(body.status).toBe('completed');
     }, 30_000);
 

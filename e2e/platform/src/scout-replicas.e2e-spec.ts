@@ -1,5 +1,5 @@
 import { eventually } from '@sokoul/testing';
-import { postJson } from './http';
+import { postJson, signUp } from './http';
 import { TestStack } from './stack';
 
 describe('scout replicas', () => {
@@ -16,11 +16,12 @@ describe('scout replicas', () => {
   it('split 100 searches between two scouts, each search processed exactly once', async () => {
     const gateway = await stack.start('gateway');
     const scouts = await Promise.all([stack.start('scout'), stack.start('scout')]);
+    const { accessToken } = await signUp(gateway.url, 'replicas');
 
     const ids: string[] = [];
     for (let batch = 0; batch < 10; batch++) {
       const responses = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => postJson<{ id: string }>(`${gateway.url}/api/v1/searches`, { query: `Film number ${batch * 10 + i}` })),
+        Array.from({ length: 10 }, (_, i) => postJson<{ id: string }>(`${gateway.url}/api/v1/searches`, { query: `Film number ${batch * 10 + i}` }, accessToken)),
       );
       for (const response of responses) {
         expect(response.status).toBe(202);

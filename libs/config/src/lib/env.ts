@@ -87,3 +87,9 @@ export const redisEnv = {
 export const logEnv = {
   LOG_LEVEL: logLevel,
 };
+
+/** A secret of at least `minLength` characters; its value is never echoed in errors. */
+export const secret = (minLength: number) =>
+  z
+    .string({ error: `required: at least ${minLength} random characters (e.g. openssl rand -base64 48)` })
+    .min(minLength, { error: `expected at least ${minLength} characters (e.g. openssl rand -base64 48)` });

@@ -1,8 +1,11 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AppSettingEntity } from './entities/app-setting.entity';
 import { ProcessedMessageEntity } from './entities/processed-message.entity';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { SearchEntity } from './entities/search.entity';
 import { UserEntity } from './entities/user.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema';
+import { Accounts1764100000000 } from './migrations/1764100000000-Accounts';
 
 export interface DatabaseOptions {
   url: string;
@@ -12,10 +15,10 @@ export interface DatabaseOptions {
   applicationName: string;
 }
 
-export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity];
+export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity];
 
 /** Listed, not globbed: services are bundled, and a glob finds nothing in a bundle. */
-export const migrations = [InitialSchema1764000000000];
+export const migrations = [InitialSchema1764000000000, Accounts1764100000000];
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {

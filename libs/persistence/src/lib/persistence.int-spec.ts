@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { loadConfig, url } from '@sokoul/config';
-import { createDataSource } from './data-source';
+import { createDataSource, migrations } from './data-source';
 import { SearchEntity } from './entities/search.entity';
 import { runMigrations } from './migrate';
 import { ProcessedMessageRepository } from './repositories/processed-message.repository';
@@ -59,17 +59,23 @@ describe('migrations', () => {
     }
   });
 
+  const ALL_MIGRATIONS = migrations.map((Migration) => new Migration().name as string);
+  const ALL_TABLES = ['app_settings', 'processed_messages', 'refresh_tokens', 'searches', 'typeorm_migrations', 'users'];
+
   it('create the schema and its tables on a fresh schema', async () => {
     const { dataSource, schema } = freshDataSource();
     await dataSource.initialize();
 
     const applied = await runMigrations(dataSource);
 
-    expect(applied).toEqual(['InitialSchema1764000000000']);
-    expect(await tablesIn(dataSource, schema)).toEqual(['processed_messages', 'searches', 'typeorm_migrations', 'users']);
+    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000']);
+    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
     expect(await indexesIn(dataSource, schema)).toEqual([
       'idx_processed_messages_processed_at',
+      'idx_refresh_tokens_family',
+      'idx_refresh_tokens_user',
       'idx_searches_user_created',
+      'uq_refresh_tokens_hash',
       'uq_users_email',
       'uq_users_username',
     ]);
@@ -86,18 +92,20 @@ describe('migrations', () => {
     expect(await tablesIn(dataSource, schema)).toContain('searches');
   });
 
-  it('revert cleanly with undoLastMigration, and apply again afterwards', async () => {
+  it('revert cleanly with undoLastMigration, one at a time, and apply again afterwards', async () => {
     const { dataSource, schema } = freshDataSource();
     await dataSource.initialize();
     await runMigrations(dataSource);
 
     await dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await tablesIn(dataSource, schema)).toEqual(['processed_messages', 'searches', 'typeorm_migrations', 'users']);
+    for (let i = 1; i < ALL_MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
 
     expect(await tablesIn(dataSource, schema)).toEqual(['typeorm_migrations']);
     expect(await indexesIn(dataSource, schema)).toEqual([]);
     expect(await dataSource.query(`SELECT * FROM typeorm_migrations`)).toEqual([]);
-    expect(await runMigrations(dataSource)).toEqual(['InitialSchema1764000000000']);
-    expect(await tablesIn(dataSource, schema)).toEqual(['processed_messages', 'searches', 'typeorm_migrations', 'users']);
+    expect(await runMigrations(dataSource)).toEqual(ALL_MIGRATIONS);
+    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
   });
 
   it('run once when several replicas start together on the same schema', async () => {
@@ -108,8 +116,8 @@ describe('migrations', () => {
 
     const applied = await Promise.all([runMigrations(first), runMigrations(second)]);
 
-    expect(applied.flat()).toEqual(['InitialSchema1764000000000']);
-    expect(await first.query(`SELECT name FROM typeorm_migrations`)).toEqual([{ name: 'InitialSchema1764000000000' }]);
+    expect(applied.flat()).toEqual(ALL_MIGRATIONS);
+    expect(await first.query(`SELECT name FROM typeorm_migrations ORDER BY id`)).toEqual(ALL_MIGRATIONS.map((name) => ({ name })));
   });
 });
 

@@ -10,6 +10,7 @@ export function namespaceEnv(namespace: string): Record<string, string> {
     NATS_URL: testEnvironment.NATS_URL,
     REDIS_URL: testEnvironment.REDIS_URL,
     SOKOUL_NAMESPACE: namespace,
+    AUTH_JWT_SECRET: `test-secret-of-${namespace}-padded-to-32-chars`,
   };
 }
 

@@ -34,7 +34,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!KEY_PATTERN.test(key)) {
       throw new ProblemException(HttpStatus.BAD_REQUEST, 'idempotency-key', 'Invalid Idempotency-Key', 'The key must be 1 to 255 printable ASCII characters.');
     }
-    const owner = (request as Request & { user?: { id?: string } }).user?.id ?? 'anonymous';
+    // Keys are per caller (set by the access guard, which runs before interceptors).
+    const owner = (request as Request & { principal?: { userId?: string } }).principal?.userId ?? 'anonymous';
     const storeKey = `idempotency:${owner}:${request.method}:${request.baseUrl}${request.path}:${key}`;
     const fingerprint = createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('hex');
 

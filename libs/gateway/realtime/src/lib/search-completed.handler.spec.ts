@@ -5,7 +5,7 @@ import type { ClientEvent, RealtimeGateway } from './realtime.gateway';
 import { SearchCompletedHandler } from './search-completed.handler';
 
 /** Only `broadcast` exists: touching anything else on the gateway fails the test. */
-function strictGateway(broadcast: jest.Mock<number, [ClientEvent]>): RealtimeGateway {
+function strictGateway(broadcast: jest.Mock<number, [ClientEvent, string | null]>): RealtimeGateway {
   const members: Record<PropertyKey, unknown> = { broadcast };
   return new Proxy(members, {
     get(target, property) {
@@ -31,24 +31,22 @@ const completed: SearchCompleted = {
 };
 
 describe('SearchCompletedHandler', () => {
-  it('forwards the payload to every client with the envelope type, id and occurredAt', () => {
-    const broadcast = jest.fn<number, [ClientEvent]>().mockReturnValue(2);
+  it("forwards the payload with the envelope type, id and occurredAt, addressed to the search's requester", () => {
+    const broadcast = jest.fn<number, [ClientEvent, string | null]>().mockReturnValue(2);
     const handler = new SearchCompletedHandler(strictGateway(broadcast));
     const { envelope, context } = completedContext(completed);
 
     handler.handle(envelope.payload, context);
 
     expect(broadcast).toHaveBeenCalledTimes(1);
-    expect(broadcast).toHaveBeenCalledWith({
-      type: 'search.completed',
-      id: `search.completed:${completed.searchId}`,
-      occurredAt: envelope.occurredAt,
-      data: completed,
-    });
+    expect(broadcast).toHaveBeenCalledWith(
+      { type: 'search.completed', id: `search.completed:${completed.searchId}`, occurredAt: envelope.occurredAt, data: completed },
+      '5d1b8f0e-2a4c-4e6b-8d3f-9c7a1e2b4f60',
+    );
   });
 
   it('forwards a failed search with its error unchanged', () => {
-    const broadcast = jest.fn<number, [ClientEvent]>().mockReturnValue(1);
+    const broadcast = jest.fn<number, [ClientEvent, string | null]>().mockReturnValue(1);
     const handler = new SearchCompletedHandler(strictGateway(broadcast));
     const failed: SearchCompleted = { ...completed, status: 'failed', releaseCount: 0, requestedBy: null, error: 'indexer unreachable' };
     const { envelope, context } = completedContext(failed);
@@ -58,8 +56,21 @@ describe('SearchCompletedHandler', () => {
     expect(broadcast.mock.calls[0][0].data).toEqual(failed);
   });
 
+  it.each([
+    ['a user', '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'],
+    ['nobody (admins only)', null],
+  ])('addresses the event to the requester, %s', (_case, requestedBy) => {
+    const broadcast = jest.fn<number, [ClientEvent, string | null]>().mockReturnValue(1);
+    const handler = new SearchCompletedHandler(strictGateway(broadcast));
+    const { envelope, context } = completedContext({ ...completed, requestedBy });
+
+    handler.handle(envelope.payload, context);
+
+    expect(broadcast.mock.calls).toEqual([[expect.objectContaining({ data: expect.objectContaining({ requestedBy }) }), requestedBy]]);
+  });
+
   it('does not fail when no client is connected (broadcast reached nobody)', () => {
-    const broadcast = jest.fn<number, [ClientEvent]>().mockReturnValue(0);
+    const broadcast = jest.fn<number, [ClientEvent, string | null]>().mockReturnValue(0);
     const handler = new SearchCompletedHandler(strictGateway(broadcast));
     const { envelope, context } = completedContext(completed);
 

@@ -11,11 +11,9 @@ export class SearchCompletedHandler {
 
   @EventPattern(Subjects.searchCompleted, { delivery: 'broadcast' } satisfies SubscriptionExtras)
   handle(@Payload() payload: SearchCompleted, @Ctx() context: MessageContext): void {
-    this.realtime.broadcast({
-      type: context.envelope.type,
-      id: context.messageId,
-      occurredAt: context.envelope.occurredAt,
-      data: payload,
-    });
+    this.realtime.broadcast(
+      { type: context.envelope.type, id: context.messageId, occurredAt: context.envelope.occurredAt, data: payload },
+      payload.requestedBy,
+    );
   }
 }

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { AccessModule, AccessTokenService } from '@sokoul/gateway/access';
 import {
   IdempotencyInterceptor,
   ProblemDetailsFilter,
@@ -23,13 +24,18 @@ const SEARCH = {
   startedAt: null,
   completedAt: null,
 };
+const USER_ID = '2b9f4c1d-6e3a-4f8b-9c7d-1e2f3a4b5c6d';
+const ADMIN_ID = '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d';
 
 describe('SearchesController over HTTP', () => {
   let app: INestApplication;
   const service = { create: jest.fn(), get: jest.fn() };
+  let userToken: string;
+  let adminToken: string;
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
+      imports: [AccessModule.forRoot({ jwtSecret: 'x'.repeat(40), accessTokenTtlSeconds: 900, issuer: 'sokoul', audience: 'sokoul-api' })],
       controllers: [SearchesController],
       providers: [{ provide: SearchesService, useValue: service }, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     })
@@ -40,12 +46,19 @@ describe('SearchesController over HTTP', () => {
     app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
     configureGatewayApplication(app as NestExpressApplication);
     await app.init();
+    const tokens = app.get(AccessTokenService);
+    userToken = await tokens.sign(USER_ID, 'user');
+    adminToken = await tokens.sign(ADMIN_ID, 'admin');
   });
 
   afterEach(() => jest.resetAllMocks());
   afterAll(() => app.close());
 
-  const http = () => request(app.getHttpServer());
+  /** Requests as the user unless told otherwise; `null` sends no Authorization header. */
+  const http = (token: string | null = userToken) => {
+    const agent = request.agent(app.getHttpServer());
+    return token === null ? agent : agent.set('Authorization', `Bearer ${token}`);
+  };
 
   it('accepts a search with 202, its Location, and passes the trimmed query on', async () => {
     service.create.mockResolvedValue(SEARCH);
@@ -53,7 +66,58 @@ describe('SearchesController over HTTP', () => {
     expect(response.status).toBe(202);
     expect(response.headers['location']).toBe(`/api/v1/searches/${SEARCH.id}`);
     expect(response.body).toEqual(SEARCH);
-    expect(service.create).toHaveBeenCalledWith('Dune 2021', null);
+    expect(service.create).toHaveBeenCalledWith('Dune 2021', USER_ID);
+  });
+
+  it('records the search for the authenticated caller', async () => {
+    service.create.mockResolvedValue(SEARCH);
+    await http(adminToken).post('/api/v1/searches').send({ query: 'Arrival' });
+    expect(service.create).toHaveBeenCalledTimes(1);
+    expect(service.create).toHaveBeenCalledWith('Arrival', ADMIN_ID);
+  });
+
+  it('reads a search on behalf of the caller, passing their principal to the service', async () => {
+    service.get.mockResolvedValue(SEARCH);
+    const response = await http().get(`/api/v1/searches/${SEARCH.id}`);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(SEARCH);
+    expect(service.get).toHaveBeenCalledWith(SEARCH.id, { userId: USER_ID, role: 'user' });
+  });
+
+  it('passes an admin principal on as admin', async () => {
+    service.get.mockResolvedValue(SEARCH);
+    await http(adminToken).get(`/api/v1/searches/${SEARCH.id}`);
+    expect(service.get).toHaveBeenCalledWith(SEARCH.id, { userId: ADMIN_ID, role: 'admin' });
+  });
+
+  it.each([
+    ['create', 'post', '/api/v1/searches'],
+    ['read', 'get', `/api/v1/searches/${SEARCH.id}`],
+  ] as const)('refuses to %s a search without a token: 401 problem with WWW-Authenticate: Bearer', async (_case, method, path) => {
+    const response = await http(null)[method](path).send(method === 'post' ? { query: 'Dune' } : undefined);
+    expect(response.status).toBe(401);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.headers['www-authenticate']).toMatch(/^Bearer( |$)/);
+    expect(response.body).toMatchObject({ type: 'https://sokoul.dev/problems/unauthenticated', status: 401, instance: path });
+    expect(service.create).not.toHaveBeenCalled();
+    expect(service.get).not.toHaveBeenCalled();
+  });
+
+  it('authenticates before validating: an invalid body without a token is a 401, not a 400', async () => {
+    const response = await http(null).post('/api/v1/searches').send({ sneaky: true });
+    expect(response.status).toBe(401);
+  });
+
+  it('refuses a token signed with another secret with 401', async () => {
+    const forged = await new AccessTokenService({
+      jwtSecret: 'y'.repeat(40),
+      accessTokenTtlSeconds: 900,
+      issuer: 'sokoul',
+      audience: 'sokoul-api',
+    }).sign(USER_ID, 'admin');
+    const response = await http(forged).get(`/api/v1/searches/${SEARCH.id}`);
+    expect(response.status).toBe(401);
+    expect(service.get).not.toHaveBeenCalled();
   });
 
   it.each([

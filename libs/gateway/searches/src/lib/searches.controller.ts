@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
+import { CurrentPrincipal, type Principal } from '@sokoul/gateway/access';
 import { IdempotencyInterceptor, ZodValidationPipe } from '@sokoul/gateway/http';
 import { type CreateSearchDto, type SearchDto, createSearchSchema, searchIdSchema } from './search.dto';
 import { SearchesService } from './searches.service';
@@ -14,15 +15,16 @@ export class SearchesController {
   @UseInterceptors(IdempotencyInterceptor)
   async create(
     @Body(new ZodValidationPipe(createSearchSchema)) body: CreateSearchDto,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SearchDto> {
-    const search = await this.searches.create(body.query, null);
+    const search = await this.searches.create(body.query, principal.userId);
     response.setHeader('Location', `/api/v1/searches/${search.id}`);
     return search;
   }
 
   @Get(':id')
-  get(@Param('id', new ZodValidationPipe(searchIdSchema)) id: string): Promise<SearchDto> {
-    return this.searches.get(id);
+  get(@Param('id', new ZodValidationPipe(searchIdSchema)) id: string, @CurrentPrincipal() principal: Principal): Promise<SearchDto> {
+    return this.searches.get(id, principal);
   }
 }

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Subjects } from '@sokoul/contracts';
+import { type Principal, isAdmin } from '@sokoul/gateway/access';
 import { ProblemException, ServiceUnavailableProblem } from '@sokoul/gateway/http';
 import { JetStreamPublisher, PublishError } from '@sokoul/messaging';
 import { SearchRepository } from '@sokoul/persistence';
@@ -20,7 +21,7 @@ export class SearchesService {
    * stored in JetStream the search is removed again and the client told to retry: a search
    * that no worker will ever see is never left behind as "queued".
    */
-  async create(query: string, userId: string | null): Promise<SearchDto> {
+  async create(query: string, userId: string): Promise<SearchDto> {
     const search = await this.searches.create({ id: randomUUID(), userId, query });
     try {
       await this.publisher.publish(
@@ -37,9 +38,10 @@ export class SearchesService {
     return toSearchDto(search);
   }
 
-  async get(id: string): Promise<SearchDto> {
+  /** Someone else's search is "not found", not "forbidden": its existence is not revealed. */
+  async get(id: string, principal: Principal): Promise<SearchDto> {
     const search = await this.searches.findById(id);
-    if (!search) {
+    if (!search || (search.userId !== principal.userId && !isAdmin(principal))) {
       throw new ProblemException(HttpStatus.NOT_FOUND, 'search-not-found', 'Search not found', `No search has id ${id}.`);
     }
     return toSearchDto(search);

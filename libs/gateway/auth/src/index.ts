@@ -1,0 +1,3 @@
+export * from './lib/auth.dto';
+export * from './lib/auth.module';
+export * from './lib/auth.options';

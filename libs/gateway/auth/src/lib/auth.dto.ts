@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { UserEntity } from '@sokoul/persistence';
+
+export const registerSchema = z.strictObject({
+  username: z
+    .string({ error: 'username is required' })
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{3,50}$/, { error: 'username: 3 to 50 letters, digits, dots, dashes or underscores' }),
+  email: z.email({ error: 'email must be an email address' }).max(254),
+  password: z
+    .string({ error: 'password is required' })
+    .min(10, { error: 'password must be at least 10 characters' })
+    .max(256, { error: 'password must be at most 256 characters' }),
+});
+export type RegisterDto = z.infer<typeof registerSchema>;
+
+export const loginSchema = z.strictObject({
+  login: z.string({ error: 'login (username or email) is required' }).trim().min(1).max(254),
+  password: z.string({ error: 'password is required' }).min(1).max(256),
+});
+export type LoginDto = z.infer<typeof loginSchema>;
+
+export const refreshTokenSchema = z.strictObject({
+  refreshToken: z.string({ error: 'refreshToken is required' }).regex(/^[A-Za-z0-9_-]{43}$/, { error: 'not a refresh token' }),
+});
+export type RefreshTokenDto = z.infer<typeof refreshTokenSchema>;
+
+export const updateUserSchema = z
+  .strictObject({
+    role: z.enum(['admin', 'user']).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((v) => v.role !== undefined || v.disabled !== undefined, { error: 'give role or disabled' });
+export type UpdateUserDto = z.infer<typeof updateUserSchema>;
+
+export const listUsersSchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.uuid().optional(),
+});
+
+export const registrationSettingsSchema = z.strictObject({
+  registration: z.enum(['open', 'closed']),
+});
+export type RegistrationSettingsDto = z.infer<typeof registrationSettingsSchema>;
+
+export interface TokensDto {
+  tokenType: 'Bearer';
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresIn: number;
+}
+
+export interface UserDto {
+  id: string;
+  username: string;
+  email: string;
+  role: UserEntity['role'];
+  disabled: boolean;
+  createdAt: string;
+}
+
+export function toUserDto(user: UserEntity): UserDto {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    role: user.role,
+    disabled: user.disabledAt !== null,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+/** Where a credential was used from: kept with refresh tokens. */
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}

@@ -1,0 +1,358 @@
+import type { INestApplication } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { decodeJwt } from 'jose';
+import request from 'supertest';
+import { AccessModule } from '@sokoul/gateway/access';
+import { ProblemDetailsFilter, configureGatewayApplication } from '@sokoul/gateway/http';
+import { PersistenceModule } from '@sokoul/persistence';
+import { removeNamespace, testEnvironment, uniqueNamespace } from '@sokoul/testing';
+import type { TokensDto, UserDto } from './auth.dto';
+import { AuthModule } from './auth.module';
+
+jest.setTimeout(30_000);
+
+const PASSWORD = 'correct horse battery staple';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const USER_KEYS = ['createdAt', 'disabled', 'email', 'id', 'role', 'username'];
+
+describe('accounts over HTTP (real Postgres)', () => {
+  const schema = uniqueNamespace('auth');
+  let app: INestApplication;
+  /** Every response body this file received: none may carry a password hash (argon2id). */
+  const bodies: string[] = [];
+  let alice: UserDto;
+  let bob: UserDto;
+  let aliceToken: string;
+  let bobToken: string;
+
+  // ---- HTTP helpers -------------------------------------------------------------------------
+  async function recorded(test: request.Test): Promise<request.Response> {
+    const response = await test;
+    bodies.push(response.text ?? '');
+    return response;
+  }
+  const authorized = (test: request.Test, token?: string) => (token ? test.set('Authorization', `Bearer ${token}`) : test);
+  const http = () => request(app.getHttpServer());
+  const get = (path: string, token?: string) => recorded(authorized(http().get(path), token));
+  const post = (path: string, body: object, token?: string) => recorded(authorized(http().post(path), token).send(body));
+  const put = (path: string, body: object, token?: string) => recorded(authorized(http().put(path), token).send(body));
+  const patch = (path: string, body: object, token?: string) => recorded(authorized(http().patch(path), token).send(body));
+
+  const register = (username: string, email = `${username.toLowerCase()}@example.test`, password = PASSWORD) =>
+    post('/api/v1/auth/register', { username, email, password });
+  const login = (loginName: string, password = PASSWORD) => post('/api/v1/auth/login', { login: loginName, password });
+  const refresh = (refreshToken: string) => post('/api/v1/auth/refresh', { refreshToken });
+  const logout = (refreshToken: string) => post('/api/v1/auth/logout', { refreshToken });
+
+  async function registered(username: string): Promise<UserDto> {
+    const response = await register(username);
+    expect(response.status).toBe(201);
+    return response.body as UserDto;
+  }
+
+  async function tokensOf(loginName: string): Promise<TokensDto> {
+    const response = await login(loginName);
+    expect(response.status).toBe(200);
+    return response.body as TokensDto;
+  }
+
+  function expectProblem(response: request.Response, status: number, type: string): void {
+    expect(response.status).toBe(status);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ type: `https://sokoul.dev/problems/${type}`, status });
+  }
+
+  // ---- application --------------------------------------------------------------------------
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        PersistenceModule.forRoot({ url: testEnvironment.TEST_DATABASE_URL, schema, poolSize: 5, applicationName: 'spec', migrateOnStart: true }),
+        AccessModule.forRoot({ jwtSecret: 'x'.repeat(40), accessTokenTtlSeconds: 900, issuer: 'sokoul', audience: 'sokoul-api' }),
+        AuthModule.forRoot({ refreshTokenTtlSeconds: 3600, defaultRegistration: 'open' }),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    }).compile();
+    app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+    configureGatewayApplication(app as NestExpressApplication);
+    await app.init();
+
+    alice = await registered('Alice');
+    bob = await registered('bob');
+    aliceToken = (await tokensOf('alice')).accessToken;
+    bobToken = (await tokensOf('bob')).accessToken;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await removeNamespace(schema);
+  });
+
+  // ---- registration -------------------------------------------------------------------------
+  describe('registration', () => {
+    it('makes the first account admin and the next one a user, storing the email in lower case', () => {
+      expect(alice).toEqual({
+        id: expect.stringMatching(UUID),
+        username: 'Alice',
+        email: 'alice@example.test',
+        role: 'admin',
+        disabled: false,
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      });
+      expect(bob).toMatchObject({ username: 'bob', role: 'user', disabled: false });
+    });
+
+    it('rejects a role field with 400 (unknown field) and creates no account, let alone an admin', async () => {
+      const response = await post('/api/v1/auth/register', { username: 'mallory', email: 'mallory@example.test', password: PASSWORD, role: 'admin' });
+
+      expectProblem(response, 400, 'validation');
+      expect(response.body.errors).toEqual([{ pointer: '/', detail: 'unknown field(s): role' }]);
+      expect((await login('mallory')).status).toBe(401);
+      const everyone = (await get('/api/v1/users?limit=100', aliceToken)).body.items as UserDto[];
+      expect(everyone.map((u) => u.username)).not.toContain('mallory');
+      expect(everyone.filter((u) => u.role === 'admin').map((u) => u.username)).toEqual(['Alice']);
+    });
+
+    it.each([
+      ['username', { username: 'ALICE', email: 'another@example.test' }],
+      ['email', { username: 'another', email: 'ALICE@Example.Test' }],
+    ])('refuses a %s already taken, whatever its letter case, with 409', async (field, clash) => {
+      const response = await post('/api/v1/auth/register', { ...clash, password: PASSWORD });
+
+      expectProblem(response, 409, 'account-exists');
+      expect(response.body.detail).toBe(`That ${field} is already taken.`);
+      expect((await login('another')).status).toBe(401);
+      expect((await login('another@example.test')).status).toBe(401);
+    });
+
+    it.each([
+      ['a weak (short) password', { username: 'weakling', email: 'weak@example.test', password: 'hunter2' }, '/password'],
+      ['a username with spaces', { username: 'bad name', email: 'bad@example.test', password: PASSWORD }, '/username'],
+      ['an invalid email', { username: 'noemail', email: 'not-an-email', password: PASSWORD }, '/email'],
+      ['a missing password', { username: 'nopass', email: 'nopass@example.test' }, '/password'],
+    ])('refuses %s with 400 naming the field', async (_case, body, pointer) => {
+      const response = await post('/api/v1/auth/register', body);
+
+      expectProblem(response, 400, 'validation');
+      expect(response.body.errors).toEqual([expect.objectContaining({ pointer })]);
+    });
+  });
+
+  // ---- login --------------------------------------------------------------------------------
+  describe('login', () => {
+    it.each([
+      ['username', 'ALICE'],
+      ['email', 'Alice@EXAMPLE.test'],
+    ])('signs in by %s, case-insensitively, and returns tokens', async (_case, loginName) => {
+      const response = await login(loginName);
+
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        tokenType: 'Bearer',
+        accessToken: expect.any(String),
+        expiresIn: 900,
+        refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        refreshExpiresIn: 3600,
+      });
+      expect(decodeJwt(response.body.accessToken)).toMatchObject({ sub: alice.id, role: 'admin' });
+      expect((await get('/api/v1/users/me', response.body.accessToken)).body).toEqual(alice);
+    });
+
+    it('answers a wrong password and an unknown user with the same 401 problem', async () => {
+      const wrongPassword = await login('alice', 'not the password at all');
+      const unknownUser = await login('nobody-here', PASSWORD);
+
+      expectProblem(wrongPassword, 401, 'invalid-credentials');
+      expect(unknownUser.status).toBe(401);
+      expect(unknownUser.body).toEqual(wrongPassword.body);
+      expect(wrongPassword.body.accessToken).toBeUndefined();
+    });
+  });
+
+  // ---- refresh and logout -------------------------------------------------------------------
+  describe('refresh tokens', () => {
+    it('rotate: each refresh returns a new refresh token and an access token for the same user', async () => {
+      const { refreshToken: first } = await tokensOf('bob');
+
+      const second = await refresh(first);
+      const third = await refresh(second.body.refreshToken);
+
+      expect(second.status).toBe(200);
+      expect(second.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(second.body.refreshToken).not.toBe(first);
+      expect(third.status).toBe(200);
+      expect(third.body.refreshToken).not.toBe(second.body.refreshToken);
+      expect((await get('/api/v1/users/me', third.body.accessToken)).body).toMatchObject({ id: bob.id });
+    });
+
+    it('refuse a spent token, and its reuse revokes the successor too (family revocation)', async () => {
+      const { refreshToken: spent } = await tokensOf('bob');
+      const { refreshToken: otherSession } = await tokensOf('bob');
+      const successor = (await refresh(spent)).body.refreshToken as string;
+
+      const reuse = await refresh(spent);
+
+      expectProblem(reuse, 401, 'invalid-refresh-token');
+      expect(reuse.body.detail).toMatch(/already used/);
+      expectProblem(await refresh(successor), 401, 'invalid-refresh-token');
+      // Another login of the same user is another family: untouched.
+      expect((await refresh(otherSession)).status).toBe(200);
+    });
+
+    it('refuse an unknown token with 401 and a malformed one with 400', async () => {
+      expectProblem(await refresh('A'.repeat(43)), 401, 'invalid-refresh-token');
+      expectProblem(await refresh('not a token'), 400, 'validation');
+    });
+
+    it('logout revokes the whole family of the token and answers 204 even for an unknown token', async () => {
+      const { refreshToken: first } = await tokensOf('bob');
+      const second = (await refresh(first)).body.refreshToken as string;
+
+      const response = await logout(second);
+
+      expect(response.status).toBe(204);
+      expectProblem(await refresh(second), 401, 'invalid-refresh-token');
+      expectProblem(await refresh(first), 401, 'invalid-refresh-token');
+      expect((await logout('B'.repeat(43))).status).toBe(204);
+    });
+  });
+
+  // ---- the current user ---------------------------------------------------------------------
+  describe('GET /users/me', () => {
+    it('returns the caller', async () => {
+      const response = await get('/api/v1/users/me', bobToken);
+
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual(bob);
+      expect(Object.keys(response.body).sort()).toEqual(USER_KEYS);
+    });
+
+    it('asks for a token with 401 and WWW-Authenticate: Bearer', async () => {
+      const response = await get('/api/v1/users/me');
+
+      expectProblem(response, 401, 'unauthenticated');
+      expect(response.headers['www-authenticate']).toMatch(/^Bearer( |$)/);
+    });
+  });
+
+  // ---- administration -----------------------------------------------------------------------
+  describe('administration', () => {
+    let carol: UserDto;
+    let dave: UserDto;
+
+    beforeAll(async () => {
+      carol = await registered('carol');
+      dave = await registered('dave');
+    });
+
+    it('lists users a page at a time with a cursor', async () => {
+      const all = (await get('/api/v1/users?limit=100', aliceToken)).body as { items: UserDto[]; nextCursor: string | null };
+      expect(all.nextCursor).toBeNull();
+      expect(all.items.length).toBeGreaterThanOrEqual(4);
+
+      const walked: UserDto[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await get(`/api/v1/users?limit=1${cursor ? `&cursor=${cursor}` : ''}`, aliceToken);
+        expect(page.status).toBe(200);
+        expect(page.body.items).toHaveLength(1);
+        walked.push(...page.body.items);
+        cursor = page.body.nextCursor;
+        if (cursor) expect(cursor).toBe(page.body.items[0].id);
+      } while (cursor);
+
+      expect(walked).toEqual(all.items);
+      expect(all.items.map((u) => u.username)).toEqual(expect.arrayContaining(['Alice', 'bob', 'carol', 'dave']));
+      for (const user of all.items) expect(Object.keys(user).sort()).toEqual(USER_KEYS);
+    });
+
+    it.each([
+      ['an out-of-range limit', 'limit=0'],
+      ['a cursor that is not a user id', 'cursor=nope'],
+      ['an unknown parameter', 'offset=3'],
+    ])('refuses %s with 400', async (_case, query) => {
+      expectProblem(await get(`/api/v1/users?${query}`, aliceToken), 400, 'validation');
+    });
+
+    it('refuses the user directory and the settings to a non-admin with 403', async () => {
+      expectProblem(await get('/api/v1/users', bobToken), 403, 'forbidden');
+      expectProblem(await patch(`/api/v1/users/${bob.id}`, { role: 'admin' }, bobToken), 403, 'forbidden');
+      expectProblem(await get('/api/v1/admin/settings', bobToken), 403, 'forbidden');
+      expectProblem(await put('/api/v1/admin/settings', { registration: 'closed' }, bobToken), 403, 'forbidden');
+      expect((await get('/api/v1/users/me', bobToken)).body.role).toBe('user');
+    });
+
+    it('promotes a user to admin (who then gets admin tokens) and demotes them again', async () => {
+      const promoted = await patch(`/api/v1/users/${carol.id}`, { role: 'admin' }, aliceToken);
+
+      expect(promoted.status).toBe(200);
+      expect(promoted.body).toEqual({ ...carol, role: 'admin' });
+      const carolToken = (await tokensOf('carol')).accessToken;
+      expect((await get('/api/v1/users', carolToken)).status).toBe(200);
+
+      const demoted = await patch(`/api/v1/users/${carol.id}`, { role: 'user' }, aliceToken);
+      expect(demoted.body).toEqual(carol);
+      expectProblem(await get('/api/v1/users', (await tokensOf('carol')).accessToken), 403, 'forbidden');
+    });
+
+    it('disables a user, who can then neither sign in nor refresh, and enables them again', async () => {
+      const { refreshToken } = await tokensOf('dave');
+      const wrongPassword = await login('dave', 'not the password at all');
+
+      const disabled = await patch(`/api/v1/users/${dave.id}`, { disabled: true }, aliceToken);
+
+      expect(disabled.status).toBe(200);
+      expect(disabled.body).toEqual({ ...dave, disabled: true });
+      const refused = await login('dave');
+      expectProblem(refused, 401, 'invalid-credentials');
+      expect(refused.body).toEqual(wrongPassword.body);
+      expectProblem(await refresh(refreshToken), 401, 'invalid-refresh-token');
+
+      const enabled = await patch(`/api/v1/users/${dave.id}`, { disabled: false }, aliceToken);
+      expect(enabled.body).toEqual(dave);
+      expect((await login('dave')).status).toBe(200);
+    });
+
+    it('refuses to let the last admin demote or disable themselves (409)', async () => {
+      expectProblem(await patch(`/api/v1/users/${alice.id}`, { role: 'user' }, aliceToken), 409, 'last-admin');
+      expectProblem(await patch(`/api/v1/users/${alice.id}`, { disabled: true }, aliceToken), 409, 'last-admin');
+
+      expect((await get('/api/v1/users/me', aliceToken)).body).toEqual(alice);
+      expect((await login('alice')).status).toBe(200);
+    });
+
+    it('answers 404 for an unknown user and 400 for an empty or invalid change', async () => {
+      expectProblem(await patch('/api/v1/users/00000000-0000-4000-8000-000000000000', { role: 'admin' }, aliceToken), 404, 'user-not-found');
+      expectProblem(await patch(`/api/v1/users/${bob.id}`, {}, aliceToken), 400, 'validation');
+      expectProblem(await patch(`/api/v1/users/${bob.id}`, { role: 'root' }, aliceToken), 400, 'validation');
+      expectProblem(await patch(`/api/v1/users/${bob.id}`, { passwordHash: 'x' }, aliceToken), 400, 'validation');
+      expectProblem(await patch('/api/v1/users/not-a-uuid', { role: 'user' }, aliceToken), 400, 'validation');
+    });
+
+    it('closes registration (new accounts get 403) and opens it again', async () => {
+      expect((await get('/api/v1/admin/settings', aliceToken)).body).toEqual({ registration: 'open' });
+
+      const closed = await put('/api/v1/admin/settings', { registration: 'closed' }, aliceToken);
+
+      expect(closed.status).toBe(200);
+      expect(closed.body).toEqual({ registration: 'closed' });
+      expect((await get('/api/v1/admin/settings', aliceToken)).body).toEqual({ registration: 'closed' });
+      expectProblem(await register('erin'), 403, 'registration-closed');
+      expect((await login('erin')).status).toBe(401);
+
+      expect((await put('/api/v1/admin/settings', { registration: 'open' }, aliceToken)).body).toEqual({ registration: 'open' });
+      expect((await register('erin')).body).toMatchObject({ username: 'erin', role: 'user' });
+    });
+
+    it('refuses an unknown registration mode with 400', async () => {
+      expectProblem(await put('/api/v1/admin/settings', { registration: 'sometimes' }, aliceToken), 400, 'validation');
+    });
+  });
+
+  // Last on purpose: it checks everything the tests above received.
+  it('never returns a password hash in any response', () => {
+    expect(bodies.length).toBeGreaterThan(50);
+    for (const body of bodies) expect(body).not.toMatch(/argon2/i);
+  });
+});

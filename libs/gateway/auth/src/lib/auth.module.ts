@@ -1,0 +1,20 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthController } from './auth.controller';
+import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
+import { AuthService } from './auth.service';
+import { PasswordHasher } from './password-hasher';
+import { SettingsController } from './settings.controller';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+/** Accounts: registration, login, token refresh and logout, the user directory for admins. */
+@Module({})
+export class AuthModule {
+  static forRoot(options: AuthOptions): DynamicModule {
+    return {
+      module: AuthModule,
+      controllers: [AuthController, UsersController, SettingsController],
+      providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, UsersService, PasswordHasher],
+    };
+  }
+}

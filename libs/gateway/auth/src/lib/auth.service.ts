@@ -1,0 +1,131 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { AccessTokenService } from '@sokoul/gateway/access';
+import { ProblemException } from '@sokoul/gateway/http';
+import { AppSettingRepository, DuplicateUserError, RefreshTokenRepository, type UserEntity, UserRepository } from '@sokoul/persistence';
+import { AUTH_OPTIONS, type AuthOptions, type RegistrationMode } from './auth.options';
+import type { ClientInfo, LoginDto, RegisterDto, TokensDto, UserDto } from './auth.dto';
+import { toUserDto } from './auth.dto';
+import { PasswordHasher } from './password-hasher';
+
+export const REGISTRATION_SETTING = 'registration';
+
+const invalidCredentials = () =>
+  new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid-credentials', 'Invalid credentials', 'The login or the password is wrong.');
+
+const invalidRefreshToken = (detail: string) =>
+  new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid-refresh-token', 'Invalid refresh token', detail);
+
+/** Refresh tokens are 32 random bytes; only their SHA-256 is stored. */
+function newRefreshToken(): { value: string; hash: string } {
+  const value = randomBytes(32).toString('base64url');
+  return { value, hash: hashToken(value) };
+}
+
+function hashToken(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly settings: AppSettingRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly accessTokens: AccessTokenService,
+    @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+  ) {}
+
+  async registrationMode(): Promise<RegistrationMode> {
+    return (await this.settings.get<RegistrationMode>(REGISTRATION_SETTING)) ?? this.options.defaultRegistration;
+  }
+
+  async setRegistrationMode(mode: RegistrationMode): Promise<RegistrationMode> {
+    await this.settings.set(REGISTRATION_SETTING, mode);
+    return mode;
+  }
+
+  /** The first account of an installation becomes admin and is always allowed. */
+  async register(input: RegisterDto): Promise<UserDto> {
+    if ((await this.registrationMode()) === 'closed' && (await this.users.countActiveAdmins()) > 0) {
+      throw new ProblemException(HttpStatus.FORBIDDEN, 'registration-closed', 'Registration closed', 'An admin must open registration first.');
+    }
+    try {
+      const user = await this.users.createWithFirstAdmin({
+        id: randomUUID(),
+        username: input.username,
+        email: input.email.toLowerCase(),
+        passwordHash: await this.hasher.hash(input.password),
+      });
+      return toUserDto(user);
+    } catch (error) {
+      if (error instanceof DuplicateUserError) {
+        throw new ProblemException(HttpStatus.CONFLICT, 'account-exists', 'Account exists', `That ${error.field} is already taken.`);
+      }
+      throw error;
+    }
+  }
+
+  /** Same answer, and about the same time, whether the account is unknown, disabled or the password wrong. */
+  async login(input: LoginDto, client: ClientInfo): Promise<TokensDto> {
+    const user = await this.users.findByLogin(input.login);
+    const matches = await this.hasher.verify(user?.passwordHash, input.password);
+    if (!user || !matches || user.disabledAt) throw invalidCredentials();
+    return this.issueTokens(user, randomUUID(), client);
+  }
+
+  /** Rotates the refresh token; presenting one already used revokes its whole family. */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokensDto> {
+    const next = newRefreshToken();
+    const id = randomUUID();
+    const result = await this.refreshTokens.rotate(hashToken(refreshToken), {
+      id,
+      tokenHash: next.hash,
+      expiresAt: this.refreshExpiry(),
+      ...client,
+    });
+    if (result.outcome === 'unknown') throw invalidRefreshToken('This refresh token is not known.');
+    if (result.outcome === 'expired') throw invalidRefreshToken('This refresh token has expired; sign in again.');
+    if (result.outcome === 'reused') {
+      throw invalidRefreshToken('This refresh token was already used: every session of this login has been signed out.');
+    }
+    const user = await this.users.findById(result.previous.userId);
+    if (!user || user.disabledAt) {
+      await this.refreshTokens.revokeAllOfUser(result.previous.userId);
+      throw invalidRefreshToken('This account is disabled.');
+    }
+    return this.tokens(user, next.value);
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    await this.refreshTokens.revokeFamilyOf(hashToken(refreshToken));
+  }
+
+  private async issueTokens(user: UserEntity, familyId: string, client: ClientInfo): Promise<TokensDto> {
+    const refresh = newRefreshToken();
+    await this.refreshTokens.issue({
+      id: randomUUID(),
+      userId: user.id,
+      familyId,
+      tokenHash: refresh.hash,
+      expiresAt: this.refreshExpiry(),
+      ...client,
+    });
+    return this.tokens(user, refresh.value);
+  }
+
+  private async tokens(user: UserEntity, refreshToken: string): Promise<TokensDto> {
+    return {
+      tokenType: 'Bearer',
+      accessToken: await this.accessTokens.sign(user.id, user.role),
+      expiresIn: this.accessTokens.ttlSeconds,
+      refreshToken,
+      refreshExpiresIn: this.options.refreshTokenTtlSeconds,
+    };
+  }
+
+  private refreshExpiry(): Date {
+    return new Date(Date.now() + this.options.refreshTokenTtlSeconds * 1000);
+  }
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { CurrentPrincipal, type Principal, RequireRole } from '@sokoul/gateway/access';
+import { ZodValidationPipe } from '@sokoul/gateway/http';
+import { z } from 'zod';
+import { type UpdateUserDto, type UserDto, listUsersSchema, updateUserSchema } from './auth.dto';
+import { UsersService } from './users.service';
+
+const userIdSchema = z.uuid({ error: 'expected a user id (UUID)' });
+
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get('me')
+  me(@CurrentPrincipal() principal: Principal): Promise<UserDto> {
+    return this.users.get(principal.userId);
+  }
+
+  @Get()
+  @RequireRole('admin')
+  list(@Query(new ZodValidationPipe(listUsersSchema)) query: z.infer<typeof listUsersSchema>) {
+    return this.users.list(query.limit, query.cursor);
+  }
+
+  @Patch(':id')
+  @RequireRole('admin')
+  update(
+    @Param('id', new ZodValidationPipe(userIdSchema)) id: string,
+    @Body(new ZodValidationPipe(updateUserSchema)) body: UpdateUserDto,
+  ): Promise<UserDto> {
+    return this.users.update(id, body);
+  }
+}

@@ -1,0 +1,40 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { ProblemException } from '@sokoul/gateway/http';
+import { RefreshTokenRepository, UserRepository } from '@sokoul/persistence';
+import { type UpdateUserDto, type UserDto, toUserDto } from './auth.dto';
+
+const userNotFound = (id: string) => new ProblemException(HttpStatus.NOT_FOUND, 'user-not-found', 'User not found', `No user has id ${id}.`);
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly refreshTokens: RefreshTokenRepository,
+  ) {}
+
+  async get(id: string): Promise<UserDto> {
+    const user = await this.users.findById(id);
+    if (!user) throw userNotFound(id);
+    return toUserDto(user);
+  }
+
+  async list(limit: number, cursor?: string): Promise<{ items: UserDto[]; nextCursor: string | null }> {
+    const page = await this.users.list(limit + 1, cursor);
+    const items = page.slice(0, limit).map(toUserDto);
+    return { items, nextCursor: page.length > limit ? items[items.length - 1].id : null };
+  }
+
+  /**
+   * Role and disabled flag, by an admin. The last active admin cannot be demoted or disabled
+   * (the installation would lose its administrator); disabling signs the user out everywhere.
+   */
+  async update(id: string, changes: UpdateUserDto): Promise<UserDto> {
+    const updated = await this.users.updateKeepingAnAdmin(id, changes);
+    if (updated === null) throw userNotFound(id);
+    if (updated === 'last-admin') {
+      throw new ProblemException(HttpStatus.CONFLICT, 'last-admin', 'Last admin', 'Promote another admin first.');
+    }
+    if (changes.disabled) await this.refreshTokens.revokeAllOfUser(id);
+    return toUserDto(updated);
+  }
+}
