@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { AccessModule } from '@sokoul/gateway/access';
+import { AccessModule, RateLimitModule } from '@sokoul/gateway/access';
 import { AuthModule } from '@sokoul/gateway/auth';
 import { ProblemDetailsFilter } from '@sokoul/gateway/http';
 import { RealtimeModule } from '@sokoul/gateway/realtime';
@@ -31,7 +31,17 @@ export class AppModule {
           issuer: 'sokoul',
           audience: 'sokoul-api',
         }),
-        AuthModule.forRoot({ refreshTokenTtlSeconds: config.AUTH_REFRESH_TOKEN_TTL_S, defaultRegistration: config.AUTH_REGISTRATION }),
+        RateLimitModule.forRoot({
+          perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE,
+          perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE,
+        }),
+        AuthModule.forRoot({
+          refreshTokenTtlSeconds: config.AUTH_REFRESH_TOKEN_TTL_S,
+          defaultRegistration: config.AUTH_REGISTRATION,
+          loginFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+          loginFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+          loginThrottleWindowSeconds: config.LOGIN_THROTTLE_WINDOW_S,
+        }),
         SearchesModule,
         RealtimeModule,
       ],

@@ -4,3 +4,4 @@ export * from './lib/access.guard';
 export * from './lib/access.module';
 export * from './lib/access.options';
 export * from './lib/principal';
+export * from './lib/rate-limit.guard';

@@ -3,3 +3,4 @@ export * from './lib/problem-details';
 export * from './lib/problem-details.filter';
 export * from './lib/zod-validation.pipe';
 export * from './lib/configure-gateway-application';
+export * from './lib/rate-limiter';

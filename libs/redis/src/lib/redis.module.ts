@@ -3,6 +3,21 @@ import Redis from 'ioredis';
 import { RedisReadiness } from './redis.readiness';
 import { REDIS_CLIENT } from './redis.tokens';
 
+const STARTUP_WAIT_MS = 5_000;
+
+function waitUntilReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.once('ready', done);
+  });
+}
+
 export interface RedisOptions {
   url: string;
   /** Prefix of every key: isolates stacks and tests sharing one Redis. */
@@ -25,7 +40,7 @@ export class RedisModule implements OnApplicationShutdown {
       providers: [
         {
           provide: REDIS_CLIENT,
-          useFactory: () => {
+          useFactory: async () => {
             const logger = new Logger('Redis');
             const client = new Redis(options.url, {
               keyPrefix: options.keyPrefix ? `${options.keyPrefix}:` : undefined,
@@ -36,6 +51,9 @@ export class RedisModule implements OnApplicationShutdown {
               retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
             });
             client.on('error', (error: Error) => logger.warn(`redis: ${error.message}`));
+            // Without an offline queue, commands sent before the connection is up fail: give it
+            // a moment at start. A Redis that stays down does not block start-up; readiness says so.
+            await waitUntilReady(client, STARTUP_WAIT_MS);
             return client;
           },
         },

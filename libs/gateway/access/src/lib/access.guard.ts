@@ -5,6 +5,7 @@ import { ProblemException } from '@sokoul/gateway/http';
 import type { UserRole } from '@sokoul/persistence';
 import { type AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLE } from './access.decorators';
 import { AccessTokenService } from './access-token.service';
+import { bearerToken } from './bearer-token';
 
 /**
  * Probes and Prometheus scrape these without credentials. Compared with the matched route
@@ -30,9 +31,8 @@ export class AccessGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
-    const header = request.header('authorization') ?? '';
-    const match = /^Bearer +([A-Za-z0-9\-_.]+)$/i.exec(header);
-    const principal = match ? await this.tokens.verify(match[1]) : undefined;
+    const token = bearerToken(request);
+    const principal = token ? await this.tokens.verify(token) : undefined;
     if (!principal) {
       throw new ProblemException(
         HttpStatus.UNAUTHORIZED,

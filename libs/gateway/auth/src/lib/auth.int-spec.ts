@@ -7,6 +7,7 @@ import request from 'supertest';
 import { AccessModule } from '@sokoul/gateway/access';
 import { ProblemDetailsFilter, configureGatewayApplication } from '@sokoul/gateway/http';
 import { PersistenceModule } from '@sokoul/persistence';
+import { RedisModule } from '@sokoul/redis';
 import { removeNamespace, testEnvironment, uniqueNamespace } from '@sokoul/testing';
 import type { TokensDto, UserDto } from './auth.dto';
 import { AuthModule } from './auth.module';
@@ -70,7 +71,14 @@ describe('accounts over HTTP (real Postgres)', () => {
       imports: [
         PersistenceModule.forRoot({ url: testEnvironment.TEST_DATABASE_URL, schema, poolSize: 5, applicationName: 'spec', migrateOnStart: true }),
         AccessModule.forRoot({ jwtSecret: 'x'.repeat(40), accessTokenTtlSeconds: 900, issuer: 'sokoul', audience: 'sokoul-api' }),
-        AuthModule.forRoot({ refreshTokenTtlSeconds: 3600, defaultRegistration: 'open' }),
+        RedisModule.forRoot({ url: testEnvironment.REDIS_URL, keyPrefix: schema, connectionName: 'spec' }),
+        AuthModule.forRoot({
+          refreshTokenTtlSeconds: 3600,
+          defaultRegistration: 'open',
+          loginFailuresPerAccount: 3,
+          loginFailuresPerIp: 1000,
+          loginThrottleWindowSeconds: 60,
+        }),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     }).compile();
@@ -351,6 +359,23 @@ describe('accounts over HTTP (real Postgres)', () => {
   });
 
   // Last on purpose: it checks everything the tests above received.
+  describe('login throttling', () => {
+    it('refuses an account with 429 and Retry-After after 3 failed logins, even with the right password', async () => {
+      await registered('Trudy');
+      for (let attempt = 0; attempt < 3; attempt++) expect((await login('trudy', 'wrong password!')).status).toBe(401);
+
+      const blocked = await login('Trudy');
+
+      expectProblem(blocked, 429, 'rate-limited');
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
+    });
+
+    it('counts failures per account: another account still signs in', async () => {
+      expect((await login('alice')).status).toBe(200);
+    });
+  });
+
   it('never returns a password hash in any response', () => {
     expect(bodies.length).toBeGreaterThan(50);
     for (const body of bodies) expect(body).not.toMatch(/argon2/i);

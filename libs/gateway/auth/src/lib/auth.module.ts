@@ -2,19 +2,21 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthController } from './auth.controller';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import { AuthService } from './auth.service';
+import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { RateLimiter } from '@sokoul/gateway/http';
 import { SettingsController } from './settings.controller';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
-/** Accounts: registration, login, token refresh and logout, the user directory for admins. */
+/** Accounts: registration, login, token refresh and logout, the user directory for admins. Needs RedisModule (login throttling). */
 @Module({})
 export class AuthModule {
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
       controllers: [AuthController, UsersController, SettingsController],
-      providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, UsersService, PasswordHasher],
+      providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, UsersService, PasswordHasher, LoginThrottle, RateLimiter],
     };
   }
 }

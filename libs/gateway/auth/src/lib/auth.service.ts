@@ -6,6 +6,7 @@ import { AppSettingRepository, DuplicateUserError, RefreshTokenRepository, type 
 import { AUTH_OPTIONS, type AuthOptions, type RegistrationMode } from './auth.options';
 import type { ClientInfo, LoginDto, RegisterDto, TokensDto, UserDto } from './auth.dto';
 import { toUserDto } from './auth.dto';
+import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 
 export const REGISTRATION_SETTING = 'registration';
@@ -34,6 +35,7 @@ export class AuthService {
     private readonly settings: AppSettingRepository,
     private readonly hasher: PasswordHasher,
     private readonly accessTokens: AccessTokenService,
+    private readonly throttle: LoginThrottle,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
   ) {}
 
@@ -69,9 +71,14 @@ export class AuthService {
 
   /** Same answer, and about the same time, whether the account is unknown, disabled or the password wrong. */
   async login(input: LoginDto, client: ClientInfo): Promise<TokensDto> {
+    await this.throttle.check(input.login, client.ip);
     const user = await this.users.findByLogin(input.login);
     const matches = await this.hasher.verify(user?.passwordHash, input.password);
-    if (!user || !matches || user.disabledAt) throw invalidCredentials();
+    if (!user || !matches || user.disabledAt) {
+      await this.throttle.failed(input.login, client.ip);
+      throw invalidCredentials();
+    }
+    await this.throttle.succeeded(input.login);
     return this.issueTokens(user, randomUUID(), client);
   }
 

@@ -46,3 +46,9 @@ export class ServiceUnavailableProblem extends ProblemException {
     });
   }
 }
+
+export class TooManyRequestsProblem extends ProblemException {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(HttpStatus.TOO_MANY_REQUESTS, 'rate-limited', 'Too many requests', detail, {}, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
