@@ -435,7 +435,8 @@ describe('ConsumerRunner', () => {
     await startRunner(async (envelope) => {
       handled.push(envelope.id);
     }, { instanceId: 'survivor' });
-    await eventually(() => expect(handled.sort()).toEqual([first.id, second.id].sort()), 15_000);
+    // At-least-once: a released message may reach the survivor twice; none may be missing.
+    await eventually(() => expect([...new Set(handled)].sort()).toEqual([first.id, second.id].sort()), 15_000);
     await eventually(async () => expect(await streamMessages(commandsStream)).toBe(0));
   });
 
