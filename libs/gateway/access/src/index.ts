@@ -5,3 +5,4 @@ export * from './lib/access.module';
 export * from './lib/access.options';
 export * from './lib/principal';
 export * from './lib/rate-limit.guard';
+export * from './lib/rate-limit.module';

@@ -8,7 +8,7 @@ import { testEnvironment, uniqueNamespace } from '@sokoul/testing';
 import { Public } from './access.decorators';
 import { AccessModule } from './access.module';
 import { AccessTokenService } from './access-token.service';
-import { RateLimitModule } from './rate-limit.guard';
+import { RateLimitModule } from './rate-limit.module';
 
 @Controller('api/v1')
 class PingController {

@@ -1,5 +1,4 @@
-import { type CanActivate, type DynamicModule, type ExecutionContext, Inject, Injectable, Logger, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RateLimiter, TooManyRequestsProblem } from '@sokoul/gateway/http';
 import type { AuthenticatedRequest } from './access.decorators';
@@ -7,7 +6,7 @@ import { AccessTokenService } from './access-token.service';
 import { bearerToken } from './bearer-token';
 
 const WINDOW_SECONDS = 60;
-const RATE_LIMIT_OPTIONS = Symbol('RATE_LIMIT_OPTIONS');
+export const RATE_LIMIT_OPTIONS = Symbol('RATE_LIMIT_OPTIONS');
 
 export interface RateLimitOptions {
   perUserPerMinute: number;
@@ -52,16 +51,5 @@ export class RateLimitGuard implements CanActivate {
     response.setHeader('RateLimit-Reset', String(state.resetSeconds));
     if (!state.allowed) throw new TooManyRequestsProblem(`At most ${limit} requests a minute; retry later.`, state.resetSeconds);
     return true;
-  }
-}
-
-/** Per-user and per-IP request budgets for the whole gateway (needs AccessModule and RedisModule). */
-@Module({})
-export class RateLimitModule {
-  static forRoot(options: RateLimitOptions): DynamicModule {
-    return {
-      module: RateLimitModule,
-      providers: [{ provide: RATE_LIMIT_OPTIONS, useValue: options }, RateLimiter, { provide: APP_GUARD, useClass: RateLimitGuard }],
-    };
   }
 }
