@@ -1,4 +1,5 @@
 export * from './lib/data-source';
+export * from './lib/entities/api-key.entity';
 export * from './lib/entities/app-setting.entity';
 export * from './lib/entities/processed-message.entity';
 export * from './lib/entities/refresh-token.entity';
@@ -7,6 +8,7 @@ export * from './lib/entities/user.entity';
 export * from './lib/migrate';
 export * from './lib/persistence.module';
 export * from './lib/postgres.readiness';
+export * from './lib/repositories/api-key.repository';
 export * from './lib/repositories/app-setting.repository';
 export * from './lib/repositories/processed-message.repository';
 export * from './lib/repositories/refresh-token.repository';

@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ApiKeyEntity } from './entities/api-key.entity';
 import { AppSettingEntity } from './entities/app-setting.entity';
 import { ProcessedMessageEntity } from './entities/processed-message.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
@@ -6,6 +7,7 @@ import { SearchEntity } from './entities/search.entity';
 import { UserEntity } from './entities/user.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema';
 import { Accounts1764100000000 } from './migrations/1764100000000-Accounts';
+import { ApiKeys1764200000000 } from './migrations/1764200000000-ApiKeys';
 
 export interface DatabaseOptions {
   url: string;
@@ -15,10 +17,10 @@ export interface DatabaseOptions {
   applicationName: string;
 }
 
-export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity];
+export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity];
 
 /** Listed, not globbed: services are bundled, and a glob finds nothing in a bundle. */
-export const migrations = [InitialSchema1764000000000, Accounts1764100000000];
+export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000];
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {

@@ -4,13 +4,14 @@ import { DataSource } from 'typeorm';
 import { type DatabaseOptions, dataSourceOptions } from './data-source';
 import { runMigrations } from './migrate';
 import { PostgresReadiness } from './postgres.readiness';
+import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AppSettingRepository } from './repositories/app-setting.repository';
 import { ProcessedMessageRepository } from './repositories/processed-message.repository';
 import { RefreshTokenRepository } from './repositories/refresh-token.repository';
 import { SearchRepository } from './repositories/search.repository';
 import { UserRepository } from './repositories/user.repository';
 
-const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository];
+const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository];
 
 @Global()
 @Module({})

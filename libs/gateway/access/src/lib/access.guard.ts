@@ -1,11 +1,13 @@
-import { type CanActivate, type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ProblemException } from '@sokoul/gateway/http';
-import type { UserRole } from '@sokoul/persistence';
+import { ApiKeyRepository, type UserRole } from '@sokoul/persistence';
 import { type AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLE } from './access.decorators';
 import { AccessTokenService } from './access-token.service';
+import { hashApiKey } from './api-key';
 import { bearerToken } from './bearer-token';
+import type { Principal } from './principal';
 
 /**
  * Probes and Prometheus scrape these without credentials. Compared with the matched route
@@ -13,15 +15,20 @@ import { bearerToken } from './bearer-token';
  */
 const UNAUTHENTICATED_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * Every HTTP route requires a valid bearer access token unless marked `@Public()` or listed
- * above; `@RequireRole('admin')` adds a role check.
+ * Every HTTP route requires a valid bearer access token, or an `X-Api-Key`, unless marked
+ * `@Public()` or listed above; `@RequireRole('admin')` adds a role check. An API key acts for
+ * its owner within its scopes: `read` only reads, `write` may change things, `admin` reaches
+ * admin routes (if its owner is an admin). Keys are honoured where persistence is available.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokenService,
+    @Optional() private readonly apiKeys?: ApiKeyRepository,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,14 +38,13 @@ export class AccessGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
-    const token = bearerToken(request);
-    const principal = token ? await this.tokens.verify(token) : undefined;
+    const principal = await this.authenticate(request);
     if (!principal) {
       throw new ProblemException(
         HttpStatus.UNAUTHORIZED,
         'unauthenticated',
         'Authentication required',
-        'Send a valid access token as "Authorization: Bearer <token>".',
+        'Send a valid access token as "Authorization: Bearer <token>", or an API key as "X-Api-Key".',
         {},
         { 'WWW-Authenticate': 'Bearer realm="sokoul"' },
       );
@@ -48,6 +54,23 @@ export class AccessGuard implements CanActivate {
     if (role && principal.role !== role) {
       throw new ProblemException(HttpStatus.FORBIDDEN, 'forbidden', 'Forbidden', `This needs the ${role} role.`);
     }
+    if (principal.scopes) {
+      if (role === 'admin' && !principal.scopes.includes('admin')) {
+        throw new ProblemException(HttpStatus.FORBIDDEN, 'insufficient-scope', 'Forbidden', 'This API key lacks the admin scope.');
+      }
+      if (!SAFE_METHODS.has(request.method) && !principal.scopes.includes('write') && !principal.scopes.includes('admin')) {
+        throw new ProblemException(HttpStatus.FORBIDDEN, 'insufficient-scope', 'Forbidden', 'This API key is read-only.');
+      }
+    }
     return true;
+  }
+
+  private async authenticate(request: Request): Promise<Principal | undefined> {
+    const token = bearerToken(request);
+    if (token) return this.tokens.verify(token);
+    const apiKey = request.header('x-api-key');
+    if (!apiKey || !this.apiKeys || !/^sk_[A-Za-z0-9_-]{43}$/.test(apiKey)) return undefined;
+    const found = await this.apiKeys.authenticate(hashApiKey(apiKey));
+    return found ? { userId: found.user.id, role: found.user.role, scopes: found.key.scopes } : undefined;
   }
 }

@@ -359,6 +359,62 @@ describe('accounts over HTTP (real Postgres)', () => {
   });
 
   // Last on purpose: it checks everything the tests above received.
+  describe('API keys', () => {
+    const del = (path: string, token: string) => recorded(authorized(http().delete(path), token));
+    const withKey = (test: request.Test, key: string) => recorded(test.set('X-Api-Key', key));
+
+    it('shows a new key once, lists it by prefix only, and lets it act for its owner', async () => {
+      const created = await post('/api/v1/api-keys', { name: 'sonarr bridge', scopes: ['read'] }, bobToken);
+      expect(created.status).toBe(201);
+      expect(created.body.key).toMatch(/^sk_[A-Za-z0-9_-]{43}$/);
+      expect(created.body.prefix).toBe(created.body.key.slice(0, 10));
+
+      const listed = await get('/api/v1/api-keys', bobToken);
+      expect(listed.body).toEqual([expect.objectContaining({ id: created.body.id, name: 'sonarr bridge', scopes: ['read'] })]);
+      expect(listed.text).not.toContain(created.body.key);
+
+      const me = await withKey(http().get('/api/v1/users/me'), created.body.key);
+      expect(me.status).toBe(200);
+      expect(me.body.id).toBe(bob.id);
+    });
+
+    it('keeps a read key from changing anything, minting keys included', async () => {
+      const { body } = await post('/api/v1/api-keys', { name: 'read only', scopes: ['read'] }, bobToken);
+      const mint = await withKey(http().post('/api/v1/api-keys').send({ name: 'child', scopes: ['read'] }), body.key);
+      expectProblem(mint, 403, 'insufficient-scope');
+    });
+
+    it('never lets a key mint another key, whatever its scopes', async () => {
+      const { body } = await post('/api/v1/api-keys', { name: 'writer', scopes: ['write'] }, bobToken);
+      const mint = await withKey(http().post('/api/v1/api-keys').send({ name: 'child', scopes: ['read'] }), body.key);
+      expectProblem(mint, 403, 'session-required');
+    });
+
+    it('gives the admin scope to admins only, and admin routes to admin-scoped keys only', async () => {
+      expectProblem(await post('/api/v1/api-keys', { name: 'nope', scopes: ['admin'] }, bobToken), 403, 'forbidden');
+      const readKey = (await post('/api/v1/api-keys', { name: 'admin read', scopes: ['read'] }, aliceToken)).body.key;
+      const adminKey = (await post('/api/v1/api-keys', { name: 'admin all', scopes: ['read', 'admin'] }, aliceToken)).body.key;
+      expectProblem(await withKey(http().get('/api/v1/users'), readKey), 403, 'insufficient-scope');
+      expect((await withKey(http().get('/api/v1/users'), adminKey)).status).toBe(200);
+    });
+
+    it("revokes a key (it stops working at once) and answers 404 for someone else's key", async () => {
+      const { body } = await post('/api/v1/api-keys', { name: 'short lived', scopes: ['read'] }, bobToken);
+      expect((await del(`/api/v1/api-keys/${body.id}`, aliceToken)).status).toBe(404);
+      expect((await withKey(http().get('/api/v1/users/me'), body.key)).status).toBe(200);
+
+      expect((await del(`/api/v1/api-keys/${body.id}`, bobToken)).status).toBe(204);
+
+      expectProblem(await withKey(http().get('/api/v1/users/me'), body.key), 401, 'unauthenticated');
+      expect((await get('/api/v1/api-keys', bobToken)).body.map((k: { id: string }) => k.id)).not.toContain(body.id);
+    });
+
+    it('refuses an unknown or malformed key with 401', async () => {
+      expectProblem(await withKey(http().get('/api/v1/users/me'), `sk_${'A'.repeat(43)}`), 401, 'unauthenticated');
+      expectProblem(await withKey(http().get('/api/v1/users/me'), "sk_' OR 1=1 --"), 401, 'unauthenticated');
+    });
+  });
+
   describe('login throttling', () => {
     it('refuses an account with 429 and Retry-After after 3 failed logins, even with the right password', async () => {
       await registered('Trudy');

@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import { AuthService } from './auth.service';
@@ -15,8 +17,8 @@ export class AuthModule {
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
-      controllers: [AuthController, UsersController, SettingsController],
-      providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, UsersService, PasswordHasher, LoginThrottle, RateLimiter],
+      controllers: [AuthController, UsersController, SettingsController, ApiKeysController],
+      providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, UsersService, ApiKeysService, PasswordHasher, LoginThrottle, RateLimiter],
     };
   }
 }
