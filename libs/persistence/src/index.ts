@@ -1,6 +1,7 @@
 export * from './lib/data-source';
 export * from './lib/entities/api-key.entity';
 export * from './lib/entities/app-setting.entity';
+export * from './lib/entities/audit-entry.entity';
 export * from './lib/entities/processed-message.entity';
 export * from './lib/entities/refresh-token.entity';
 export * from './lib/entities/search.entity';
@@ -10,6 +11,7 @@ export * from './lib/persistence.module';
 export * from './lib/postgres.readiness';
 export * from './lib/repositories/api-key.repository';
 export * from './lib/repositories/app-setting.repository';
+export * from './lib/repositories/audit-log.repository';
 export * from './lib/repositories/processed-message.repository';
 export * from './lib/repositories/refresh-token.repository';
 export * from './lib/repositories/search.repository';

@@ -60,7 +60,7 @@ describe('migrations', () => {
   });
 
   const ALL_MIGRATIONS = migrations.map((Migration) => new Migration().name as string);
-  const ALL_TABLES = ['api_keys', 'app_settings', 'processed_messages', 'refresh_tokens', 'searches', 'typeorm_migrations', 'users'];
+  const ALL_TABLES = ['api_keys', 'app_settings', 'audit_log', 'processed_messages', 'refresh_tokens', 'searches', 'typeorm_migrations', 'users'];
 
   it('create the schema and its tables on a fresh schema', async () => {
     const { dataSource, schema } = freshDataSource();
@@ -68,10 +68,12 @@ describe('migrations', () => {
 
     const applied = await runMigrations(dataSource);
 
-    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000']);
+    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000']);
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
     expect(await indexesIn(dataSource, schema)).toEqual([
       'idx_api_keys_user',
+      'idx_audit_log_action',
+      'idx_audit_log_actor',
       'idx_processed_messages_processed_at',
       'idx_refresh_tokens_family',
       'idx_refresh_tokens_user',
@@ -100,7 +102,7 @@ describe('migrations', () => {
     await runMigrations(dataSource);
 
     await dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'api_keys'));
+    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'audit_log'));
     for (let i = 1; i < ALL_MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
 
     expect(await tablesIn(dataSource, schema)).toEqual(['typeorm_migrations']);

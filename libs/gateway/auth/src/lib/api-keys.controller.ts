@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { CurrentPrincipal, type Principal } from '@sokoul/gateway/access';
 import { ZodValidationPipe } from '@sokoul/gateway/http';
 import { type ApiKeyDto, type CreateApiKeyDto, apiKeyIdSchema, createApiKeySchema } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
+import { clientInfo } from './client-info';
 
 /** The caller's own API keys, for automation (sent as `X-Api-Key`). */
 @Controller('api-keys')
@@ -10,8 +12,12 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
-  create(@CurrentPrincipal() principal: Principal, @Body(new ZodValidationPipe(createApiKeySchema)) body: CreateApiKeyDto) {
-    return this.apiKeys.create(principal, body);
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodValidationPipe(createApiKeySchema)) body: CreateApiKeyDto,
+    @Req() request: Request,
+  ) {
+    return this.apiKeys.create(principal, body, clientInfo(request));
   }
 
   @Get()
@@ -21,7 +27,11 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  revoke(@CurrentPrincipal() principal: Principal, @Param('id', new ZodValidationPipe(apiKeyIdSchema)) id: string): Promise<void> {
-    return this.apiKeys.revoke(principal, id);
+  revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ZodValidationPipe(apiKeyIdSchema)) id: string,
+    @Req() request: Request,
+  ): Promise<void> {
+    return this.apiKeys.revoke(principal, id, clientInfo(request));
   }
 }

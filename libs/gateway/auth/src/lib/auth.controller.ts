@@ -21,8 +21,8 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
-  register(@Body(new ZodValidationPipe(registerSchema)) body: RegisterDto): Promise<UserDto> {
-    return this.auth.register(body);
+  register(@Body(new ZodValidationPipe(registerSchema)) body: RegisterDto, @Req() request: Request): Promise<UserDto> {
+    return this.auth.register(body, clientInfo(request));
   }
 
   @Post('login')

@@ -432,6 +432,51 @@ describe('accounts over HTTP (real Postgres)', () => {
     });
   });
 
+  describe('audit log', () => {
+    interface Entry {
+      id: string;
+      action: string;
+      outcome: string;
+      actorUserId: string | null;
+      ip: string | null;
+      userAgent: string | null;
+      details: Record<string, unknown>;
+    }
+
+    it('records failed and successful logins with where they came from, for admins to query', async () => {
+      await recorded(http().post('/api/v1/auth/login').set('User-Agent', 'audit-spec').send({ login: 'bob', password: 'not the password' }));
+      await recorded(http().post('/api/v1/auth/login').set('User-Agent', 'audit-spec').send({ login: 'bob', password: PASSWORD }));
+
+      const page = await get('/api/v1/admin/audit-log?action=auth.login&limit=2', aliceToken);
+
+      expect(page.status).toBe(200);
+      const [latest, previous] = page.body.items as Entry[];
+      expect(latest).toMatchObject({ action: 'auth.login', outcome: 'ok', actorUserId: bob.id, userAgent: 'audit-spec' });
+      expect(previous).toMatchObject({ action: 'auth.login', outcome: 'failed', actorUserId: bob.id, details: { login: 'bob', reason: 'wrong password' } });
+      expect(latest.ip).toMatch(/127\.0\.0\.1/);
+      expect(JSON.stringify(page.body)).not.toContain('not the password');
+    });
+
+    it('records key creation, role changes and settings changes, filterable by actor', async () => {
+      const key = await post('/api/v1/api-keys', { name: 'audited', scopes: ['read'] }, bobToken);
+      const byBob = await get(`/api/v1/admin/audit-log?actor=${bob.id}&action=api_key.created&limit=1`, aliceToken);
+      expect(byBob.body.items[0]).toMatchObject({ action: 'api_key.created', target: { type: 'api_key', id: key.body.id } });
+      expect(JSON.stringify(byBob.body)).not.toContain(key.body.key);
+      expect((await get('/api/v1/admin/audit-log?action=user.registered', aliceToken)).body.items.length).toBeGreaterThan(0);
+    });
+
+    it('pages with nextCursor, newest first', async () => {
+      const first = await get('/api/v1/admin/audit-log?limit=1', aliceToken);
+      const second = await get(`/api/v1/admin/audit-log?limit=1&before=${first.body.nextCursor}`, aliceToken);
+      expect(first.body.nextCursor).toBe(first.body.items[0].id);
+      expect(BigInt(second.body.items[0].id)).toBeLessThan(BigInt(first.body.items[0].id));
+    });
+
+    it('is for admins only', async () => {
+      expectProblem(await get('/api/v1/admin/audit-log', bobToken), 403, 'forbidden');
+    });
+  });
+
   it('never returns a password hash in any response', () => {
     expect(bodies.length).toBeGreaterThan(50);
     for (const body of bodies) expect(body).not.toMatch(/argon2/i);

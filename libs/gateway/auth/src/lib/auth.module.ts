@@ -1,11 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
+import { AuditLogController } from './audit-log.controller';
 import { AuthController } from './auth.controller';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import { AuthService } from './auth.service';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { AuditTrail } from '@sokoul/gateway/access';
 import { RateLimiter } from '@sokoul/gateway/http';
 import { SettingsController } from './settings.controller';
 import { UsersController } from './users.controller';
@@ -17,8 +19,8 @@ export class AuthModule {
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
-      controllers: [AuthController, UsersController, SettingsController, ApiKeysController],
-      providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, UsersService, ApiKeysService, PasswordHasher, LoginThrottle, RateLimiter],
+      controllers: [AuthController, UsersController, SettingsController, ApiKeysController, AuditLogController],
+      providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, UsersService, ApiKeysService, PasswordHasher, LoginThrottle, RateLimiter, AuditTrail],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { AccessTokenService } from '@sokoul/gateway/access';
+import { AccessTokenService, AuditTrail } from '@sokoul/gateway/access';
 import { ProblemException } from '@sokoul/gateway/http';
 import { AppSettingRepository, DuplicateUserError, RefreshTokenRepository, type UserEntity, UserRepository } from '@sokoul/persistence';
 import { AUTH_OPTIONS, type AuthOptions, type RegistrationMode } from './auth.options';
@@ -36,6 +36,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly accessTokens: AccessTokenService,
     private readonly throttle: LoginThrottle,
+    private readonly audit: AuditTrail,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
   ) {}
 
@@ -43,13 +44,14 @@ export class AuthService {
     return (await this.settings.get<RegistrationMode>(REGISTRATION_SETTING)) ?? this.options.defaultRegistration;
   }
 
-  async setRegistrationMode(mode: RegistrationMode): Promise<RegistrationMode> {
+  async setRegistrationMode(mode: RegistrationMode, actorUserId: string, client: ClientInfo): Promise<RegistrationMode> {
     await this.settings.set(REGISTRATION_SETTING, mode);
+    await this.audit.record({ action: 'settings.changed', outcome: 'ok', actorUserId, client, details: { registration: mode } });
     return mode;
   }
 
   /** The first account of an installation becomes admin and is always allowed. */
-  async register(input: RegisterDto): Promise<UserDto> {
+  async register(input: RegisterDto, client: ClientInfo): Promise<UserDto> {
     if ((await this.registrationMode()) === 'closed' && (await this.users.countActiveAdmins()) > 0) {
       throw new ProblemException(HttpStatus.FORBIDDEN, 'registration-closed', 'Registration closed', 'An admin must open registration first.');
     }
@@ -59,6 +61,14 @@ export class AuthService {
         username: input.username,
         email: input.email.toLowerCase(),
         passwordHash: await this.hasher.hash(input.password),
+      });
+      await this.audit.record({
+        action: 'user.registered',
+        outcome: 'ok',
+        actorUserId: user.id,
+        target: { type: 'user', id: user.id },
+        client,
+        details: { role: user.role },
       });
       return toUserDto(user);
     } catch (error) {
@@ -76,9 +86,17 @@ export class AuthService {
     const matches = await this.hasher.verify(user?.passwordHash, input.password);
     if (!user || !matches || user.disabledAt) {
       await this.throttle.failed(input.login, client.ip);
+      await this.audit.record({
+        action: 'auth.login',
+        outcome: 'failed',
+        actorUserId: user?.id ?? null,
+        client,
+        details: { login: input.login.slice(0, 254), reason: !user ? 'unknown account' : user.disabledAt ? 'disabled' : 'wrong password' },
+      });
       throw invalidCredentials();
     }
     await this.throttle.succeeded(input.login);
+    await this.audit.record({ action: 'auth.login', outcome: 'ok', actorUserId: user.id, client });
     return this.issueTokens(user, randomUUID(), client);
   }
 
@@ -95,6 +113,13 @@ export class AuthService {
     if (result.outcome === 'unknown') throw invalidRefreshToken('This refresh token is not known.');
     if (result.outcome === 'expired') throw invalidRefreshToken('This refresh token has expired; sign in again.');
     if (result.outcome === 'reused') {
+      await this.audit.record({
+        action: 'auth.refresh_reused',
+        outcome: 'failed',
+        actorUserId: result.userId,
+        client,
+        details: { family: result.familyId, effect: 'family revoked' },
+      });
       throw invalidRefreshToken('This refresh token was already used: every session of this login has been signed out.');
     }
     const user = await this.users.findById(result.previous.userId);

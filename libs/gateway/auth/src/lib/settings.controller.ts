@@ -1,8 +1,10 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
-import { RequireRole } from '@sokoul/gateway/access';
+import { Body, Controller, Get, Put, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { CurrentPrincipal, type Principal, RequireRole } from '@sokoul/gateway/access';
 import { ZodValidationPipe } from '@sokoul/gateway/http';
 import { type RegistrationSettingsDto, registrationSettingsSchema } from './auth.dto';
 import { AuthService } from './auth.service';
+import { clientInfo } from './client-info';
 
 /** Installation-wide account settings, for admins. */
 @Controller('admin/settings')
@@ -16,7 +18,11 @@ export class SettingsController {
   }
 
   @Put()
-  async put(@Body(new ZodValidationPipe(registrationSettingsSchema)) body: RegistrationSettingsDto): Promise<RegistrationSettingsDto> {
-    return { registration: await this.auth.setRegistrationMode(body.registration) };
+  async put(
+    @Body(new ZodValidationPipe(registrationSettingsSchema)) body: RegistrationSettingsDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+  ): Promise<RegistrationSettingsDto> {
+    return { registration: await this.auth.setRegistrationMode(body.registration, principal.userId, clientInfo(request)) };
   }
 }

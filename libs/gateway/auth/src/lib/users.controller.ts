@@ -1,8 +1,10 @@
-import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { CurrentPrincipal, type Principal, RequireRole } from '@sokoul/gateway/access';
 import { ZodValidationPipe } from '@sokoul/gateway/http';
 import { z } from 'zod';
 import { type UpdateUserDto, type UserDto, listUsersSchema, updateUserSchema } from './auth.dto';
+import { clientInfo } from './client-info';
 import { UsersService } from './users.service';
 
 const userIdSchema = z.uuid({ error: 'expected a user id (UUID)' });
@@ -27,7 +29,9 @@ export class UsersController {
   update(
     @Param('id', new ZodValidationPipe(userIdSchema)) id: string,
     @Body(new ZodValidationPipe(updateUserSchema)) body: UpdateUserDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
   ): Promise<UserDto> {
-    return this.users.update(id, body);
+    return this.users.update(id, body, principal.userId, clientInfo(request));
   }
 }

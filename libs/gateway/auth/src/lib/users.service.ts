@@ -1,7 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { AuditTrail } from '@sokoul/gateway/access';
 import { ProblemException } from '@sokoul/gateway/http';
 import { RefreshTokenRepository, UserRepository } from '@sokoul/persistence';
-import { type UpdateUserDto, type UserDto, toUserDto } from './auth.dto';
+import { type ClientInfo, type UpdateUserDto, type UserDto, toUserDto } from './auth.dto';
 
 const userNotFound = (id: string) => new ProblemException(HttpStatus.NOT_FOUND, 'user-not-found', 'User not found', `No user has id ${id}.`);
 
@@ -10,6 +11,7 @@ export class UsersService {
   constructor(
     private readonly users: UserRepository,
     private readonly refreshTokens: RefreshTokenRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
   async get(id: string): Promise<UserDto> {
@@ -28,13 +30,21 @@ export class UsersService {
    * Role and disabled flag, by an admin. The last active admin cannot be demoted or disabled
    * (the installation would lose its administrator); disabling signs the user out everywhere.
    */
-  async update(id: string, changes: UpdateUserDto): Promise<UserDto> {
+  async update(id: string, changes: UpdateUserDto, actorUserId: string, client: ClientInfo): Promise<UserDto> {
+    const before = await this.users.findById(id);
     const updated = await this.users.updateKeepingAnAdmin(id, changes);
     if (updated === null) throw userNotFound(id);
     if (updated === 'last-admin') {
       throw new ProblemException(HttpStatus.CONFLICT, 'last-admin', 'Last admin', 'Promote another admin first.');
     }
     if (changes.disabled) await this.refreshTokens.revokeAllOfUser(id);
+    const target = { type: 'user', id };
+    if (before && changes.role && changes.role !== before.role) {
+      await this.audit.record({ action: 'user.role_changed', outcome: 'ok', actorUserId, target, client, details: { from: before.role, to: changes.role } });
+    }
+    if (before && changes.disabled !== undefined && changes.disabled !== (before.disabledAt !== null)) {
+      await this.audit.record({ action: changes.disabled ? 'user.disabled' : 'user.enabled', outcome: 'ok', actorUserId, target, client });
+    }
     return toUserDto(updated);
   }
 }
