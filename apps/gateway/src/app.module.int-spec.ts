@@ -10,5 +10,5 @@ describeServiceModule({
   portVariable: 'GATEWAY_PORT',
   defaultPort: 3000,
   readiness: ['nats', 'postgres', 'redis'],
-  configure: configureGatewayApplication,
+  configure: (app) => configureGatewayApplication(app),
 });

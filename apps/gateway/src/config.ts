@@ -6,6 +6,13 @@ export const gatewayConfigSchema = z.object({
   AUTH_JWT_SECRET: secret(32),
   AUTH_ACCESS_TOKEN_TTL_S: positiveInt(900),
   AUTH_REFRESH_TOKEN_TTL_S: positiveInt(30 * 24 * 3600),
+  GATEWAY_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), {
+      error: 'expected comma-separated origins like https://app.example.org (scheme and host, no path)',
+    }),
   RATE_LIMIT_PER_USER_PER_MINUTE: positiveInt(600),
   RATE_LIMIT_PER_IP_PER_MINUTE: positiveInt(120),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),

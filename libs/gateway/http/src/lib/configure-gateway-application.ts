@@ -1,16 +1,30 @@
 import { RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
+import helmet from 'helmet';
 
 /** Request bodies above this are refused with 413 before any parsing work is spent on them. */
 export const JSON_BODY_LIMIT = '64kb';
 
+export interface GatewayApplicationOptions {
+  /** Browser origins allowed to call the API (CORS); none by default: same-origin only. */
+  corsOrigins?: string[];
+}
+
 /**
  * The gateway's transport surface: the public API under /api/v1 (health and metrics stay at
- * the root, where probes and Prometheus expect them), a bounded JSON body parser, and plain
- * WebSockets (`ws`) for `/ws`.
+ * the root, where probes and Prometheus expect them), security headers (helmet), CORS for the
+ * listed origins only, a bounded JSON body parser, and plain WebSockets (`ws`) for `/ws`.
  */
-export function configureGatewayApplication(app: NestExpressApplication): void {
+export function configureGatewayApplication(app: NestExpressApplication, options: GatewayApplicationOptions = {}): void {
+  app.use(helmet());
+  app.enableCors({
+    origin: options.corsOrigins ?? [],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Key', 'traceparent'],
+    exposedHeaders: ['Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Idempotency-Replayed', 'traceparent'],
+    maxAge: 600,
+  });
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },

@@ -44,7 +44,7 @@ describe('SearchesController over HTTP', () => {
       .useValue({ intercept: (_context: unknown, next: { handle: () => unknown }) => next.handle() })
       .compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-    configureGatewayApplication(app as NestExpressApplication);
+    configureGatewayApplication(app as NestExpressApplication, { corsOrigins: ['https://app.example.org'] });
     await app.init();
     const tokens = app.get(AccessTokenService);
     userToken = await tokens.sign(USER_ID, 'user');
@@ -183,6 +183,20 @@ describe('SearchesController over HTTP', () => {
       status: 500,
       instance: `/api/v1/searches/${SEARCH.id}`,
     });
+  });
+
+  it('sends security headers on every answer', async () => {
+    const response = await http().get(`/api/v1/searches/not-a-uuid`);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('allows cross-origin calls from the listed origins only', async () => {
+    const allowed = await http().options('/api/v1/searches').set('Origin', 'https://app.example.org').set('Access-Control-Request-Method', 'POST');
+    const refused = await http().options('/api/v1/searches').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.org');
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('answers an unknown route with a 404 problem', async () => {
