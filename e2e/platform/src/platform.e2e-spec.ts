@@ -152,6 +152,23 @@ describe('the platform, five services as real processes', () => {
     }
   });
 
+  it("lists a user's own searches newest first, a page at a time", async () => {
+    const page = (query: string, token: string) =>
+      getJson<{ items: SearchBody[]; nextCursor: string | null }>(`${gateway().url}/api/v1/searches${query}`, token);
+    const all = (await page('?limit=100', alice.accessToken)).body.items;
+    expect(all.length).toBeGreaterThanOrEqual(2);
+
+    const first = await page('?limit=1', alice.accessToken);
+    const second = await page(`?limit=1&cursor=${first.body.nextCursor}`, alice.accessToken);
+
+    expect(first.body.items.map((s) => s.id)).toEqual([all[0].id]);
+    expect(second.body.items.map((s) => s.id)).toEqual([all[1].id]);
+    const bobs = (await page('?limit=100', bob.accessToken)).body.items.map((s) => s.id);
+    expect(bobs.filter((id) => all.some((s) => s.id === id))).toEqual([]);
+    expect((await page('?limit=100', admin.accessToken)).body.items.length).toBeGreaterThanOrEqual(all.length + bobs.length);
+    expect((await page('?cursor=not-a-cursor', alice.accessToken)).status).toBe(400);
+  });
+
   it('refuses the API and the socket without a valid token', async () => {
     const anonymous = await postJson(`${gateway().url}/api/v1/searches`, { query: 'Heat 1995' });
     expect(anonymous.status).toBe(401);

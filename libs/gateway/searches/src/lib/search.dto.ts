@@ -10,6 +10,34 @@ export type CreateSearchDto = z.infer<typeof createSearchSchema>;
 
 export const searchIdSchema = z.uuid({ error: 'expected a search id (UUID)' });
 
+export const listSearchesSchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(200).optional(),
+});
+export type ListSearchesDto = z.infer<typeof listSearchesSchema>;
+
+export interface SearchPageDto {
+  items: SearchDto[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Opaque to clients: the position after the last row of a page. */
+export function encodeCursor(search: { createdAt: string; id: string }): string {
+  return Buffer.from(JSON.stringify([search.createdAt, search.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } | undefined {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    const date = new Date(String(createdAt));
+    if (Number.isNaN(date.getTime()) || !z.uuid().safeParse(id).success) return undefined;
+    return { createdAt: date, id: String(id) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** What clients see of a search; the entity never leaves the service layer. */
 export interface SearchDto {
   id: string;

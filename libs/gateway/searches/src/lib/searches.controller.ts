@@ -1,8 +1,16 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal } from '@sokoul/gateway/access';
 import { IdempotencyInterceptor, ZodValidationPipe } from '@sokoul/gateway/http';
-import { type CreateSearchDto, type SearchDto, createSearchSchema, searchIdSchema } from './search.dto';
+import {
+  type CreateSearchDto,
+  type ListSearchesDto,
+  type SearchDto,
+  type SearchPageDto,
+  createSearchSchema,
+  listSearchesSchema,
+  searchIdSchema,
+} from './search.dto';
 import { SearchesService } from './searches.service';
 
 @Controller('searches')
@@ -21,6 +29,11 @@ export class SearchesController {
     const search = await this.searches.create(body.query, principal.userId);
     response.setHeader('Location', `/api/v1/searches/${search.id}`);
     return search;
+  }
+
+  @Get()
+  list(@Query(new ZodValidationPipe(listSearchesSchema)) query: ListSearchesDto, @CurrentPrincipal() principal: Principal): Promise<SearchPageDto> {
+    return this.searches.list(principal, query.limit, query.cursor);
   }
 
   @Get(':id')

@@ -2,10 +2,10 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Subjects } from '@sokoul/contracts';
 import { type Principal, isAdmin } from '@sokoul/gateway/access';
-import { ProblemException, ServiceUnavailableProblem } from '@sokoul/gateway/http';
+import { ProblemException, ServiceUnavailableProblem, ValidationProblem } from '@sokoul/gateway/http';
 import { JetStreamPublisher, PublishError } from '@sokoul/messaging';
 import { SearchRepository } from '@sokoul/persistence';
-import { type SearchDto, toSearchDto } from './search.dto';
+import { type SearchDto, type SearchPageDto, decodeCursor, encodeCursor, toSearchDto } from './search.dto';
 
 @Injectable()
 export class SearchesService {
@@ -36,6 +36,15 @@ export class SearchesService {
       throw new ServiceUnavailableProblem('The search queue is unavailable; nothing was recorded, please retry.', 5);
     }
     return toSearchDto(search);
+  }
+
+  /** The caller's searches (everyone's for admins), newest first. */
+  async list(principal: Principal, limit: number, cursor?: string): Promise<SearchPageDto> {
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && !after) throw new ValidationProblem([{ pointer: '/cursor', detail: 'not a cursor from a previous page' }]);
+    const rows = await this.searches.listPage(isAdmin(principal) ? null : principal.userId, limit + 1, after);
+    const items = rows.slice(0, limit).map(toSearchDto);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
   }
 
   /** Someone else's search is "not found", not "forbidden": its existence is not revealed. */

@@ -34,6 +34,17 @@ export class SearchRepository {
     return this.repo().findOneBy({ id });
   }
 
+  /**
+   * Newest first, a page at a time: `after` is the (createdAt, id) of the last row of the
+   * previous page, so pages stay stable while new searches arrive. `userId` null lists everyone's.
+   */
+  listPage(userId: string | null, limit: number, after?: { createdAt: Date; id: string }): Promise<SearchEntity[]> {
+    const query = this.repo().createQueryBuilder('s').orderBy('s.created_at', 'DESC').addOrderBy('s.id', 'DESC').take(limit);
+    if (userId) query.andWhere('s.user_id = :userId', { userId });
+    if (after) query.andWhere('(s.created_at, s.id) < (:createdAt, :id)', { createdAt: after.createdAt, id: after.id });
+    return query.getMany();
+  }
+
   async delete(id: string): Promise<void> {
     await this.repo().delete({ id });
   }
