@@ -182,6 +182,32 @@ describe('the platform, five services as real processes', () => {
     expect(await closed).toBe(4401);
   });
 
+  it('never writes a password, access token, refresh token or API key to any log', async () => {
+    // One of each kind of secret passes through the gateway now, on top of everything above.
+    const login = await postJson<{ refreshToken: string }>(`${gateway().url}/api/v1/auth/login`, {
+      login: 'alice',
+      password: 'correct horse battery alice',
+    });
+    const key = await postJson<{ key: string }>(`${gateway().url}/api/v1/api-keys`, { name: 'log check', scopes: ['read'] }, alice.accessToken);
+    await postJson(`${gateway().url}/api/v1/auth/login`, { login: 'alice', password: 'a wrong password, also secret' });
+    expect((await getJson(`${gateway().url}/api/v1/users/me`, undefined)).status).toBe(401);
+
+    const secrets = [
+      'correct horse battery',
+      'a wrong password, also secret',
+      admin.accessToken,
+      alice.accessToken,
+      bob.accessToken,
+      login.body.refreshToken,
+      key.body.key,
+    ];
+    for (const service of running.values()) {
+      expect(service.logs.length).toBeGreaterThan(0);
+      const everything = [...service.logs.map((line) => JSON.stringify(line)), ...service.stderr].join('\n');
+      for (const secret of secrets) expect(everything.includes(secret)).toBe(false);
+    }
+  });
+
   // Last: it stops the services the other tests use.
   it.each(SERVICES)('%s drains and exits 0 on SIGTERM', async (name) => {
     const service = running.get(name)!;
