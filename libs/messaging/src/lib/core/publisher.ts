@@ -1,6 +1,6 @@
 import { type JetStreamClient, type PubAck, headers as natsHeaders } from 'nats';
 import type { PayloadOf, Subject } from '@sokoul/contracts';
-import { currentTrace, outgoingTraceparent } from '@sokoul/observability';
+import { outgoingTraceparent } from '@sokoul/observability';
 import { type EnvelopeOptions, createEnvelope } from './envelope';
 import { Headers } from './headers';
 import type { Wire } from './wire';
@@ -32,11 +32,12 @@ export class JetStreamPublisher {
   ) {}
 
   async publish<S extends Subject>(subject: S, payload: PayloadOf<S>, options: EnvelopeOptions = {}): Promise<Published> {
-    const traceparent = options.traceparent ?? (currentTrace() ? outgoingTraceparent() : undefined);
-    const envelope = createEnvelope(subject, payload, { ...options, traceparent: traceparent ?? outgoingTraceparent() });
+    // A child span of the current trace, or the start of a new one: every message is traceable.
+    const traceparent = options.traceparent ?? outgoingTraceparent();
+    const envelope = createEnvelope(subject, payload, { ...options, traceparent });
     const headers = natsHeaders();
     headers.set(Headers.correlationId, envelope.correlationId);
-    if (envelope.traceparent) headers.set(Headers.traceparent, envelope.traceparent);
+    headers.set(Headers.traceparent, traceparent);
     let ack: PubAck;
     try {
       ack = await this.js.publish(this.wire.subject(subject), JSON.stringify(envelope), {
