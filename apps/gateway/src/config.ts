@@ -1,5 +1,25 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { databaseEnv, logEnv, natsEnv, port, positiveInt, redisEnv, secret } from '@sokoul/config';
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Empty (trust no proxy), a hop count, or proxies' addresses/CIDRs; never "everything". */
+const trustProxy = z
+  .string()
+  .default('')
+  .transform((v, ctx) => {
+    const value = v.trim();
+    if (value === '') return undefined;
+    if (/^\d{1,2}$/.test(value)) return Number(value);
+    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+    const invalid = entries.find((e) => !PROXY_NAMES.includes(e) && isIP(e.split('/')[0]) === 0);
+    if (invalid !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a hop count or proxy addresses/CIDRs (or ${PROXY_NAMES.join(', ')}), got "${invalid}"` });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 export const gatewayConfigSchema = z.object({
   GATEWAY_PORT: port(3000),
@@ -13,12 +33,13 @@ export const gatewayConfigSchema = z.object({
     .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), {
       error: 'expected comma-separated origins like https://app.example.org (scheme and host, no path)',
     }),
+  GATEWAY_TRUST_PROXY: trustProxy,
   RATE_LIMIT_PER_USER_PER_MINUTE: positiveInt(600),
   RATE_LIMIT_PER_IP_PER_MINUTE: positiveInt(120),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(30),
   LOGIN_THROTTLE_WINDOW_S: positiveInt(15 * 60),
-  AUTH_REGISTRATION: z.enum(['open', 'closed'], { error: 'expected open or closed' }).default('open'),
+  AUTH_REGISTRATION: z.enum(['open', 'invite', 'closed'], { error: 'expected open, invite or closed' }).default('open'),
   ...databaseEnv,
   ...natsEnv,
   ...redisEnv,

@@ -10,7 +10,7 @@ function serve() {
     module: AppModule.forRoot(config, createInstanceId()),
     port: config.GATEWAY_PORT,
     logLevel: config.LOG_LEVEL,
-    configure: (app) => configureGatewayApplication(app, { corsOrigins: config.GATEWAY_CORS_ORIGINS }),
+    configure: (app) => configureGatewayApplication(app, { corsOrigins: config.GATEWAY_CORS_ORIGINS, trustProxy: config.GATEWAY_TRUST_PROXY }),
   });
 }
 

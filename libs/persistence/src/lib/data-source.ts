@@ -2,6 +2,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { AppSettingEntity } from './entities/app-setting.entity';
 import { AuditEntryEntity } from './entities/audit-entry.entity';
+import { InviteEntity } from './entities/invite.entity';
 import { ProcessedMessageEntity } from './entities/processed-message.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { SearchEntity } from './entities/search.entity';
@@ -10,6 +11,7 @@ import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSc
 import { Accounts1764100000000 } from './migrations/1764100000000-Accounts';
 import { ApiKeys1764200000000 } from './migrations/1764200000000-ApiKeys';
 import { AuditLog1764300000000 } from './migrations/1764300000000-AuditLog';
+import { Invites1764400000000 } from './migrations/1764400000000-Invites';
 
 export interface DatabaseOptions {
   url: string;
@@ -19,10 +21,10 @@ export interface DatabaseOptions {
   applicationName: string;
 }
 
-export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity];
+export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity, InviteEntity];
 
 /** Listed, not globbed: services are bundled, and a glob finds nothing in a bundle. */
-export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000];
+export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000];
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {

@@ -60,7 +60,7 @@ describe('migrations', () => {
   });
 
   const ALL_MIGRATIONS = migrations.map((Migration) => new Migration().name as string);
-  const ALL_TABLES = ['api_keys', 'app_settings', 'audit_log', 'processed_messages', 'refresh_tokens', 'searches', 'typeorm_migrations', 'users'];
+  const ALL_TABLES = ['api_keys', 'app_settings', 'audit_log', 'invites', 'processed_messages', 'refresh_tokens', 'searches', 'typeorm_migrations', 'users'];
 
   it('create the schema and its tables on a fresh schema', async () => {
     const { dataSource, schema } = freshDataSource();
@@ -68,17 +68,19 @@ describe('migrations', () => {
 
     const applied = await runMigrations(dataSource);
 
-    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000']);
+    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000']);
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
     expect(await indexesIn(dataSource, schema)).toEqual([
       'idx_api_keys_user',
       'idx_audit_log_action',
       'idx_audit_log_actor',
+      'idx_invites_created_at',
       'idx_processed_messages_processed_at',
       'idx_refresh_tokens_family',
       'idx_refresh_tokens_user',
       'idx_searches_user_created',
       'uq_api_keys_hash',
+      'uq_invites_code_hash',
       'uq_refresh_tokens_hash',
       'uq_users_email',
       'uq_users_username',
@@ -102,7 +104,7 @@ describe('migrations', () => {
     await runMigrations(dataSource);
 
     await dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'audit_log'));
+    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'invites'));
     for (let i = 1; i < ALL_MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
 
     expect(await tablesIn(dataSource, schema)).toEqual(['typeorm_migrations']);

@@ -7,12 +7,13 @@ import { PostgresReadiness } from './postgres.readiness';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AppSettingRepository } from './repositories/app-setting.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
+import { InviteRepository } from './repositories/invite.repository';
 import { ProcessedMessageRepository } from './repositories/processed-message.repository';
 import { RefreshTokenRepository } from './repositories/refresh-token.repository';
 import { SearchRepository } from './repositories/search.repository';
 import { UserRepository } from './repositories/user.repository';
 
-const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository];
+const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository];
 
 @Global()
 @Module({})

@@ -10,7 +10,9 @@ export type AuditAction =
   | 'user.enabled'
   | 'api_key.created'
   | 'api_key.revoked'
-  | 'settings.changed';
+  | 'settings.changed'
+  | 'invite.created'
+  | 'invite.revoked';
 
 export interface AuditEvent {
   action: AuditAction;

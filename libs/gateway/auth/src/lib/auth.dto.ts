@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { UserEntity } from '@sokoul/persistence';
+import { REGISTRATION_MODES } from './auth.options';
 
 export const registerSchema = z.strictObject({
   username: z
@@ -11,6 +12,8 @@ export const registerSchema = z.strictObject({
     .string({ error: 'password is required' })
     .min(10, { error: 'password must be at least 10 characters' })
     .max(256, { error: 'password must be at most 256 characters' }),
+  /** Needed when registration is `invite`; ignored otherwise. */
+  inviteCode: z.string().regex(/^[A-Za-z0-9_-]{32}$/, { error: 'not an invite code' }).optional(),
 });
 export type RegisterDto = z.infer<typeof registerSchema>;
 
@@ -39,7 +42,7 @@ export const listUsersSchema = z.strictObject({
 });
 
 export const registrationSettingsSchema = z.strictObject({
-  registration: z.enum(['open', 'closed']),
+  registration: z.enum(REGISTRATION_MODES, { error: 'registration is open, invite or closed' }),
 });
 export type RegistrationSettingsDto = z.infer<typeof registrationSettingsSchema>;
 

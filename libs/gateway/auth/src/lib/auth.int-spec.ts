@@ -358,6 +358,70 @@ describe('accounts over HTTP (real Postgres)', () => {
     });
   });
 
+  describe('registration by invite', () => {
+    const del = (path: string, token: string) => recorded(authorized(http().delete(path), token));
+    const registerWith = (username: string, inviteCode?: string, email = `${username.toLowerCase()}@example.test`) =>
+      post('/api/v1/auth/register', { username, email, password: PASSWORD, ...(inviteCode ? { inviteCode } : {}) });
+    const invite = async (body: object = {}) => {
+      const response = await post('/api/v1/admin/invites', body, aliceToken);
+      expect(response.status).toBe(201);
+      return response.body as { id: string; code: string; status: string; email: string | null };
+    };
+
+    beforeAll(async () => {
+      expect((await put('/api/v1/admin/settings', { registration: 'invite' }, aliceToken)).body).toEqual({ registration: 'invite' });
+    });
+    afterAll(async () => {
+      await put('/api/v1/admin/settings', { registration: 'open' }, aliceToken);
+    });
+
+    it('refuses a registration without an invite code', async () => {
+      expectProblem(await registerWith('uninvited'), 403, 'invite-required');
+    });
+
+    it('lets an invite code create exactly one account, with the user role', async () => {
+      const { code, status } = await invite();
+      expect(status).toBe('pending');
+      expect(code).toMatch(/^[A-Za-z0-9_-]{32}$/);
+
+      const attempts = await Promise.all(['guest1', 'guest2', 'guest3'].map((name) => registerWith(name, code)));
+
+      expect(attempts.map((r) => r.status).sort()).toEqual([201, 403, 403]);
+      expect(attempts.find((r) => r.status === 201)?.body.role).toBe('user');
+      expectProblem(await registerWith('guest4', code), 403, 'invalid-invite');
+    });
+
+    it('binds an invite to its email when the admin gave one', async () => {
+      const { code } = await invite({ email: 'Invited.Carol@Example.test' });
+      expectProblem(await registerWith('mallory', code, 'mallory@example.test'), 403, 'invalid-invite');
+      expect((await registerWith('invited.carol', code, 'invited.carol@example.test')).status).toBe(201);
+    });
+
+    it('stops a revoked invite from working, and answers 404 for revoking it twice', async () => {
+      const { id, code } = await invite();
+      expect((await del(`/api/v1/admin/invites/${id}`, aliceToken)).status).toBe(204);
+      expectProblem(await del(`/api/v1/admin/invites/${id}`, aliceToken), 404, 'invite-not-found');
+      expectProblem(await registerWith('latecomer', code), 403, 'invalid-invite');
+    });
+
+    it('lists invites newest first with their status, never their code, a page at a time', async () => {
+      const { id, code } = await invite({ expiresInHours: 1 });
+      const first = await get('/api/v1/admin/invites?limit=1', aliceToken);
+      expect(first.body.items).toEqual([expect.objectContaining({ id, status: 'pending', usedAt: null })]);
+      expect(first.text).not.toContain(code);
+      const second = await get(`/api/v1/admin/invites?limit=50&cursor=${first.body.nextCursor}`, aliceToken);
+      expect(second.body.items.map((i: { status: string }) => i.status)).toEqual(expect.arrayContaining(['used', 'revoked']));
+      expect(second.body.items.map((i: { id: string }) => i.id)).not.toContain(id);
+    });
+
+    it('is for admins only, and validates what it is given', async () => {
+      expectProblem(await post('/api/v1/admin/invites', {}, bobToken), 403, 'forbidden');
+      expectProblem(await post('/api/v1/admin/invites', { expiresInHours: 0 }, aliceToken), 400, 'validation');
+      expectProblem(await post('/api/v1/admin/invites', { role: 'admin' }, aliceToken), 400, 'validation');
+      expectProblem(await registerWith('shape', 'short'), 400, 'validation');
+    });
+  });
+
   // Last on purpose: it checks everything the tests above received.
   describe('API keys', () => {
     const del = (path: string, token: string) => recorded(authorized(http().delete(path), token));

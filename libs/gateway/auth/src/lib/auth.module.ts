@@ -5,6 +5,8 @@ import { AuditLogController } from './audit-log.controller';
 import { AuthController } from './auth.controller';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import { AuthService } from './auth.service';
+import { InvitesController } from './invites.controller';
+import { InvitesService } from './invites.service';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { AuditTrail } from '@sokoul/gateway/access';
@@ -19,8 +21,8 @@ export class AuthModule {
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
-      controllers: [AuthController, UsersController, SettingsController, ApiKeysController, AuditLogController],
-      providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, UsersService, ApiKeysService, PasswordHasher, LoginThrottle, RateLimiter, AuditTrail],
+      controllers: [AuthController, UsersController, SettingsController, ApiKeysController, AuditLogController, InvitesController],
+      providers: [{ provide: AUTH_OPTIONS, useValue: options }, AuthService, UsersService, ApiKeysService, InvitesService, PasswordHasher, LoginThrottle, RateLimiter, AuditTrail],
     };
   }
 }

@@ -2,10 +2,19 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AccessTokenService, AuditTrail } from '@sokoul/gateway/access';
 import { ProblemException } from '@sokoul/gateway/http';
-import { AppSettingRepository, DuplicateUserError, RefreshTokenRepository, type UserEntity, UserRepository } from '@sokoul/persistence';
+import {
+  AppSettingRepository,
+  DuplicateUserError,
+  InviteRepository,
+  type NewUser,
+  RefreshTokenRepository,
+  type UserEntity,
+  UserRepository,
+} from '@sokoul/persistence';
 import { AUTH_OPTIONS, type AuthOptions, type RegistrationMode } from './auth.options';
 import type { ClientInfo, LoginDto, RegisterDto, TokensDto, UserDto } from './auth.dto';
 import { toUserDto } from './auth.dto';
+import { hashInviteCode } from './invites.service';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 
@@ -33,6 +42,7 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly settings: AppSettingRepository,
+    private readonly invites: InviteRepository,
     private readonly hasher: PasswordHasher,
     private readonly accessTokens: AccessTokenService,
     private readonly throttle: LoginThrottle,
@@ -50,25 +60,37 @@ export class AuthService {
     return mode;
   }
 
-  /** The first account of an installation becomes admin and is always allowed. */
+  /**
+   * The first account of an installation becomes admin and is always allowed. After that the
+   * registration mode decides: `open` lets anyone in, `invite` needs an unspent invite code
+   * (bound to an email when the admin said so), `closed` nobody.
+   */
   async register(input: RegisterDto, client: ClientInfo): Promise<UserDto> {
-    if ((await this.registrationMode()) === 'closed' && (await this.users.countActiveAdmins()) > 0) {
+    const mode = (await this.users.countActiveAdmins()) > 0 ? await this.registrationMode() : 'open';
+    if (mode === 'closed') {
       throw new ProblemException(HttpStatus.FORBIDDEN, 'registration-closed', 'Registration closed', 'An admin must open registration first.');
     }
+    const inviteCode = mode === 'invite' ? input.inviteCode : undefined;
+    if (mode === 'invite' && !inviteCode) {
+      throw new ProblemException(HttpStatus.FORBIDDEN, 'invite-required', 'Invite required', 'Registration needs an invite code from an admin.');
+    }
+    const newUser = {
+      id: randomUUID(),
+      username: input.username,
+      email: input.email.toLowerCase(),
+      passwordHash: await this.hasher.hash(input.password),
+    };
     try {
-      const user = await this.users.createWithFirstAdmin({
-        id: randomUUID(),
-        username: input.username,
-        email: input.email.toLowerCase(),
-        passwordHash: await this.hasher.hash(input.password),
-      });
+      const { user, inviteId }: { user: UserEntity; inviteId?: string } = inviteCode
+        ? await this.redeemInvite(inviteCode, newUser)
+        : { user: await this.users.createWithFirstAdmin(newUser) };
       await this.audit.record({
         action: 'user.registered',
         outcome: 'ok',
         actorUserId: user.id,
         target: { type: 'user', id: user.id },
         client,
-        details: { role: user.role },
+        details: inviteId ? { role: user.role, invite: inviteId } : { role: user.role },
       });
       return toUserDto(user);
     } catch (error) {
@@ -77,6 +99,14 @@ export class AuthService {
       }
       throw error;
     }
+  }
+
+  private async redeemInvite(code: string, user: NewUser): Promise<{ user: UserEntity; inviteId: string }> {
+    const redeemed = await this.invites.redeem(hashInviteCode(code), user);
+    if (!redeemed) {
+      throw new ProblemException(HttpStatus.FORBIDDEN, 'invalid-invite', 'Invalid invite', 'This invite code is unknown, spent, revoked, expired or meant for another email.');
+    }
+    return redeemed;
   }
 
   /** Same answer, and about the same time, whether the account is unknown, disabled or the password wrong. */

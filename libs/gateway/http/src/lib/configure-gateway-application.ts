@@ -9,6 +9,12 @@ export const JSON_BODY_LIMIT = '64kb';
 export interface GatewayApplicationOptions {
   /** Browser origins allowed to call the API (CORS); none by default: same-origin only. */
   corsOrigins?: string[];
+  /**
+   * Which reverse proxies to believe about the client's address (`X-Forwarded-For`): a hop
+   * count, or addresses/CIDRs (and Express' names `loopback`, `linklocal`, `uniquelocal`).
+   * None by default, so a client cannot pick the IP that rate limits and the audit log see.
+   */
+  trustProxy?: number | string[];
 }
 
 /**
@@ -17,6 +23,7 @@ export interface GatewayApplicationOptions {
  * listed origins only, a bounded JSON body parser, and plain WebSockets (`ws`) for `/ws`.
  */
 export function configureGatewayApplication(app: NestExpressApplication, options: GatewayApplicationOptions = {}): void {
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.use(helmet());
   app.enableCors({
     origin: options.corsOrigins ?? [],
