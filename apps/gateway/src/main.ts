@@ -1,7 +1,9 @@
 import { configureGatewayApplication } from '@sokoul/gateway/http';
+import { buildOpenApiDocument, serveOpenApiDocs } from '@sokoul/gateway/openapi';
 import { createInstanceId, databaseOptions, migrateAndExit, readConfigOrExit, runService } from '@sokoul/runtime';
 import { AppModule, SERVICE } from './app.module';
 import { gatewayConfigSchema, migrationConfigSchema } from './config';
+import { gatewayOpenApiDocument } from './openapi';
 
 function serve() {
   const config = readConfigOrExit(SERVICE, gatewayConfigSchema);
@@ -10,7 +12,10 @@ function serve() {
     module: AppModule.forRoot(config, createInstanceId()),
     port: config.GATEWAY_PORT,
     logLevel: config.LOG_LEVEL,
-    configure: (app) => configureGatewayApplication(app, { corsOrigins: config.GATEWAY_CORS_ORIGINS, trustProxy: config.GATEWAY_TRUST_PROXY }),
+    configure: (app) => {
+      configureGatewayApplication(app, { corsOrigins: config.GATEWAY_CORS_ORIGINS, trustProxy: config.GATEWAY_TRUST_PROXY });
+      serveOpenApiDocs(app, buildOpenApiDocument(app));
+    },
   });
 }
 
@@ -19,4 +24,10 @@ function migrate() {
   return migrateAndExit(SERVICE, databaseOptions(readConfigOrExit(SERVICE, migrationConfigSchema), SERVICE));
 }
 
-void (process.argv[2] === 'migrate' ? migrate() : serve());
+// `main.js openapi` prints the OpenAPI document (what docs/api/openapi.json must hold).
+async function printOpenApi() {
+  process.stdout.write(`${JSON.stringify(await gatewayOpenApiDocument(), null, 2)}\n`);
+}
+
+const commands: Record<string, () => Promise<unknown>> = { migrate, openapi: printOpenApi };
+void (commands[process.argv[2]] ?? serve)();

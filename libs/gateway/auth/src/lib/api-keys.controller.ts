@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { CurrentPrincipal, type Principal } from '@sokoul/gateway/access';
-import { ZodValidationPipe } from '@sokoul/gateway/http';
-import { type ApiKeyDto, type CreateApiKeyDto, apiKeyIdSchema, createApiKeySchema } from './api-keys.dto';
+import { ApiOperation, ZodValidationPipe } from '@sokoul/gateway/http';
+import { type ApiKeyDto, type CreateApiKeyDto, type CreatedApiKeyDto, apiKeyIdSchema, apiKeySchema, createApiKeySchema, createdApiKeySchema } from './api-keys.dto';
+import { z } from 'zod';
 import { ApiKeysService } from './api-keys.service';
 import { clientInfo } from './client-info';
 
@@ -12,21 +13,24 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create an API key (shown once) from a signed-in session', response: createdApiKeySchema })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body(new ZodValidationPipe(createApiKeySchema)) body: CreateApiKeyDto,
     @Req() request: Request,
-  ) {
+  ): Promise<CreatedApiKeyDto> {
     return this.apiKeys.create(principal, body, clientInfo(request));
   }
 
   @Get()
+  @ApiOperation({ summary: "The caller's active API keys (never the keys themselves)", response: z.array(apiKeySchema) })
   list(@CurrentPrincipal() principal: Principal): Promise<ApiKeyDto[]> {
     return this.apiKeys.list(principal);
   }
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Revoke one of your API keys; it stops working at once' })
   revoke(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ZodValidationPipe(apiKeyIdSchema)) id: string,

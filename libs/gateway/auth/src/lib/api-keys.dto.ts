@@ -13,15 +13,18 @@ export type CreateApiKeyDto = z.infer<typeof createApiKeySchema>;
 
 export const apiKeyIdSchema = z.uuid({ error: 'expected an API key id (UUID)' });
 
-export interface ApiKeyDto {
-  id: string;
-  name: string;
-  /** The first characters of the key, to tell keys apart; the key itself is never shown again. */
-  prefix: string;
-  scopes: ApiKeyEntity['scopes'];
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+export const apiKeySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string().describe('the first characters of the key, to tell keys apart; the key itself is never shown again'),
+  scopes: z.array(z.enum(['read', 'write', 'admin'])),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+});
+export type ApiKeyDto = z.infer<typeof apiKeySchema>;
+
+export const createdApiKeySchema = apiKeySchema.extend({ key: z.string().describe('the key, shown in this answer only: send it as `X-Api-Key`') });
+export type CreatedApiKeyDto = z.infer<typeof createdApiKeySchema>;
 
 export function toApiKeyDto(key: ApiKeyEntity): ApiKeyDto {
   return {

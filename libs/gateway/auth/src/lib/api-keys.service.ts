@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AuditTrail, type Principal, isAdmin, newApiKey } from '@sokoul/gateway/access';
 import { ProblemException } from '@sokoul/gateway/http';
 import { ApiKeyRepository } from '@sokoul/persistence';
-import { type ApiKeyDto, type CreateApiKeyDto, toApiKeyDto } from './api-keys.dto';
+import { type ApiKeyDto, type CreateApiKeyDto, type CreatedApiKeyDto, toApiKeyDto } from './api-keys.dto';
 import type { ClientInfo } from './auth.dto';
 
 @Injectable()
@@ -17,7 +17,7 @@ export class ApiKeysService {
    * Keys are made from a signed-in session only (a key cannot mint keys), and the admin scope
    * only by an admin. The key is in this answer and nowhere else, ever.
    */
-  async create(principal: Principal, input: CreateApiKeyDto, client: ClientInfo): Promise<ApiKeyDto & { key: string }> {
+  async create(principal: Principal, input: CreateApiKeyDto, client: ClientInfo): Promise<CreatedApiKeyDto> {
     if (principal.scopes) {
       throw new ProblemException(HttpStatus.FORBIDDEN, 'session-required', 'Forbidden', 'API keys are created from a signed-in session, not with another key.');
     }

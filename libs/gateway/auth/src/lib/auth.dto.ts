@@ -46,22 +46,27 @@ export const registrationSettingsSchema = z.strictObject({
 });
 export type RegistrationSettingsDto = z.infer<typeof registrationSettingsSchema>;
 
-export interface TokensDto {
-  tokenType: 'Bearer';
-  accessToken: string;
-  expiresIn: number;
-  refreshToken: string;
-  refreshExpiresIn: number;
-}
+export const tokensSchema = z.object({
+  tokenType: z.literal('Bearer'),
+  accessToken: z.string().describe('JWT; send as `Authorization: Bearer <accessToken>`'),
+  expiresIn: z.number().int().describe('seconds until the access token expires'),
+  refreshToken: z.string().describe('single use: POST it to /auth/refresh for a new pair'),
+  refreshExpiresIn: z.number().int().describe('seconds until the refresh token expires'),
+});
+export type TokensDto = z.infer<typeof tokensSchema>;
 
-export interface UserDto {
-  id: string;
-  username: string;
-  email: string;
-  role: UserEntity['role'];
-  disabled: boolean;
-  createdAt: string;
-}
+export const userSchema = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  email: z.string(),
+  role: z.enum(['admin', 'user']),
+  disabled: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
+export type UserDto = z.infer<typeof userSchema>;
+
+export const userPageSchema = z.object({ items: z.array(userSchema), nextCursor: z.string().nullable() });
+export type UserPageDto = z.infer<typeof userPageSchema>;
 
 export function toUserDto(user: UserEntity): UserDto {
   return {

@@ -16,21 +16,23 @@ export const listInvitesSchema = z.strictObject({
 });
 export type ListInvitesDto = z.infer<typeof listInvitesSchema>;
 
-export interface InviteDto {
-  id: string;
-  email: string | null;
-  status: InviteStatus;
-  createdBy: string | null;
-  createdAt: string;
-  expiresAt: string;
-  usedAt: string | null;
-  usedBy: string | null;
-}
+export const inviteSchema = z.object({
+  id: z.uuid(),
+  email: z.string().nullable().describe('only an account with this email can use the invite'),
+  status: z.enum(['pending', 'used', 'revoked', 'expired'] satisfies InviteStatus[]),
+  createdBy: z.uuid().nullable(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  usedAt: z.iso.datetime().nullable(),
+  usedBy: z.uuid().nullable(),
+});
+export type InviteDto = z.infer<typeof inviteSchema>;
 
-export interface InvitePageDto {
-  items: InviteDto[];
-  nextCursor: string | null;
-}
+export const createdInviteSchema = inviteSchema.extend({ code: z.string().describe('the invite code, shown in this answer only: give it as `inviteCode` to /auth/register') });
+export type CreatedInviteDto = z.infer<typeof createdInviteSchema>;
+
+export const invitePageSchema = z.object({ items: z.array(inviteSchema), nextCursor: z.string().nullable() });
+export type InvitePageDto = z.infer<typeof invitePageSchema>;
 
 export function toInviteDto(invite: InviteEntity): InviteDto {
   return {

@@ -4,7 +4,7 @@ import { AuditTrail } from '@sokoul/gateway/access';
 import { ProblemException } from '@sokoul/gateway/http';
 import { InviteRepository } from '@sokoul/persistence';
 import type { ClientInfo } from './auth.dto';
-import { type CreateInviteDto, type InviteDto, type InvitePageDto, toInviteDto } from './invites.dto';
+import { type CreateInviteDto, type CreatedInviteDto, type InvitePageDto, toInviteDto } from './invites.dto';
 
 /** Invite codes are 24 random bytes; only their SHA-256 is stored, like refresh tokens and API keys. */
 export function hashInviteCode(code: string): string {
@@ -20,7 +20,7 @@ export class InvitesService {
   ) {}
 
   /** The code is in this answer and nowhere else, ever. */
-  async create(input: CreateInviteDto, actorUserId: string, client: ClientInfo): Promise<InviteDto & { code: string }> {
+  async create(input: CreateInviteDto, actorUserId: string, client: ClientInfo): Promise<CreatedInviteDto> {
     const code = randomBytes(24).toString('base64url');
     const invite = await this.invites.create({
       id: randomUUID(),

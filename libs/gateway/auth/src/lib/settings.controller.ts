@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { CurrentPrincipal, type Principal, RequireRole } from '@sokoul/gateway/access';
-import { ZodValidationPipe } from '@sokoul/gateway/http';
+import { ApiOperation, ZodValidationPipe } from '@sokoul/gateway/http';
 import { type RegistrationSettingsDto, registrationSettingsSchema } from './auth.dto';
 import { AuthService } from './auth.service';
 import { clientInfo } from './client-info';
@@ -13,11 +13,13 @@ export class SettingsController {
   constructor(private readonly auth: AuthService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Account settings of the installation', response: registrationSettingsSchema })
   async get(): Promise<RegistrationSettingsDto> {
     return { registration: await this.auth.registrationMode() };
   }
 
   @Put()
+  @ApiOperation({ summary: 'Change the account settings (registration open, invite or closed)', response: registrationSettingsSchema })
   async put(
     @Body(new ZodValidationPipe(registrationSettingsSchema)) body: RegistrationSettingsDto,
     @CurrentPrincipal() principal: Principal,

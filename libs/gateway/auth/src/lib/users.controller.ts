@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { CurrentPrincipal, type Principal, RequireRole } from '@sokoul/gateway/access';
-import { ZodValidationPipe } from '@sokoul/gateway/http';
+import { ApiOperation, ZodValidationPipe } from '@sokoul/gateway/http';
 import { z } from 'zod';
-import { type UpdateUserDto, type UserDto, listUsersSchema, updateUserSchema } from './auth.dto';
+import { type UpdateUserDto, type UserDto, type UserPageDto, listUsersSchema, updateUserSchema, userPageSchema, userSchema } from './auth.dto';
 import { clientInfo } from './client-info';
 import { UsersService } from './users.service';
 
@@ -14,18 +14,21 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
+  @ApiOperation({ summary: 'The signed-in user', response: userSchema })
   me(@CurrentPrincipal() principal: Principal): Promise<UserDto> {
     return this.users.get(principal.userId);
   }
 
   @Get()
   @RequireRole('admin')
-  list(@Query(new ZodValidationPipe(listUsersSchema)) query: z.infer<typeof listUsersSchema>) {
+  @ApiOperation({ summary: 'All users, a page at a time', response: userPageSchema })
+  list(@Query(new ZodValidationPipe(listUsersSchema)) query: z.infer<typeof listUsersSchema>): Promise<UserPageDto> {
     return this.users.list(query.limit, query.cursor);
   }
 
   @Patch(':id')
   @RequireRole('admin')
+  @ApiOperation({ summary: "Change a user's role or disable them (never the last admin: 409)", response: userSchema, errors: [409] })
   update(
     @Param('id', new ZodValidationPipe(userIdSchema)) id: string,
     @Body(new ZodValidationPipe(updateUserSchema)) body: UpdateUserDto,

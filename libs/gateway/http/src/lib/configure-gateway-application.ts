@@ -3,6 +3,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import helmet from 'helmet';
 
+/** Where the public API lives; probes and metrics stay at the root, where they are expected. */
+export const API_PREFIX = 'api/v1';
+export const UNPREFIXED_ROUTES = [
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'health/ready', method: RequestMethod.GET },
+  { path: 'metrics', method: RequestMethod.GET },
+];
+
 /** Request bodies above this are refused with 413 before any parsing work is spent on them. */
 export const JSON_BODY_LIMIT = '64kb';
 
@@ -32,13 +40,7 @@ export function configureGatewayApplication(app: NestExpressApplication, options
     exposedHeaders: ['Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Idempotency-Replayed', 'traceparent'],
     maxAge: 600,
   });
-  app.setGlobalPrefix('api/v1', {
-    exclude: [
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
-    ],
-  });
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useWebSocketAdapter(new WsAdapter(app));
 }

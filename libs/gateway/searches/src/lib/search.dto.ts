@@ -16,11 +16,6 @@ export const listSearchesSchema = z.strictObject({
 });
 export type ListSearchesDto = z.infer<typeof listSearchesSchema>;
 
-export interface SearchPageDto {
-  items: SearchDto[];
-  /** Pass as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-}
 
 /** Opaque to clients: the position after the last row of a page. */
 export function encodeCursor(search: { createdAt: string; id: string }): string {
@@ -39,16 +34,23 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
 }
 
 /** What clients see of a search; the entity never leaves the service layer. */
-export interface SearchDto {
-  id: string;
-  query: string;
-  status: SearchEntity['status'];
-  releaseCount: number;
-  error: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-}
+export const searchSchema = z.object({
+  id: z.uuid(),
+  query: z.string(),
+  status: z.enum(['queued', 'running', 'completed', 'failed'] satisfies SearchEntity['status'][]),
+  releaseCount: z.number().int(),
+  error: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().nullable(),
+  completedAt: z.iso.datetime().nullable(),
+});
+export type SearchDto = z.infer<typeof searchSchema>;
+
+export const searchPageSchema = z.object({
+  items: z.array(searchSchema),
+  nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last page'),
+});
+export type SearchPageDto = z.infer<typeof searchPageSchema>;
 
 export function toSearchDto(search: SearchEntity): SearchDto {
   return {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal } from '@sokoul/gateway/access';
-import { IdempotencyInterceptor, ZodValidationPipe } from '@sokoul/gateway/http';
+import { ApiOperation, IdempotencyInterceptor, ZodValidationPipe } from '@sokoul/gateway/http';
 import {
   type CreateSearchDto,
   type ListSearchesDto,
@@ -10,6 +10,8 @@ import {
   createSearchSchema,
   listSearchesSchema,
   searchIdSchema,
+  searchPageSchema,
+  searchSchema,
 } from './search.dto';
 import { SearchesService } from './searches.service';
 
@@ -21,6 +23,10 @@ export class SearchesController {
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
   @UseInterceptors(IdempotencyInterceptor)
+  @ApiOperation({
+    summary: 'Start a search (asynchronous: 202, then poll `Location` or listen on /ws)',
+    response: searchSchema,
+  })
   async create(
     @Body(new ZodValidationPipe(createSearchSchema)) body: CreateSearchDto,
     @CurrentPrincipal() principal: Principal,
@@ -32,11 +38,13 @@ export class SearchesController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'Your searches (everyone\'s, for admins), newest first, a page at a time', response: searchPageSchema })
   list(@Query(new ZodValidationPipe(listSearchesSchema)) query: ListSearchesDto, @CurrentPrincipal() principal: Principal): Promise<SearchPageDto> {
     return this.searches.list(principal, query.limit, query.cursor);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One search and its status', response: searchSchema })
   get(@Param('id', new ZodValidationPipe(searchIdSchema)) id: string, @CurrentPrincipal() principal: Principal): Promise<SearchDto> {
     return this.searches.get(id, principal);
   }
