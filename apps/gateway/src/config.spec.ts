@@ -1,6 +1,6 @@
 import { gatewayConfigSchema } from './config';
 
-const base = { AUTH_JWT_SECRET: 's'.repeat(40) };
+const base = { AUTH_JWT_SECRET: 's'.repeat(40), SECRETS_ENCRYPTION_KEY: 'e'.repeat(40) };
 const parse = (env: Record<string, string>) => gatewayConfigSchema.safeParse({ ...base, ...env });
 
 describe('gateway configuration', () => {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { databaseEnv, logEnv, natsEnv, port, positiveInt, redisEnv, secret } from '@sokoul/config';
+import { databaseEnv, logEnv, natsEnv, port, positiveInt, redisEnv, secret, secretsEnv } from '@sokoul/config';
 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -40,6 +40,7 @@ export const gatewayConfigSchema = z.object({
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(30),
   LOGIN_THROTTLE_WINDOW_S: positiveInt(15 * 60),
   AUTH_REGISTRATION: z.enum(['open', 'invite', 'closed'], { error: 'expected open, invite or closed' }).default('open'),
+  ...secretsEnv,
   ...databaseEnv,
   ...natsEnv,
   ...redisEnv,

@@ -10,7 +10,10 @@ import { gatewayConfigSchema } from './config';
  * `docs/api/openapi.json` must equal it (apps/gateway/src/openapi.spec.ts).
  */
 export async function gatewayOpenApiDocument(): Promise<OpenApiDocument> {
-  const config = gatewayConfigSchema.parse({ AUTH_JWT_SECRET: 'preview-mode-placeholder-never-used-for-signing' });
+  const config = gatewayConfigSchema.parse({
+    AUTH_JWT_SECRET: 'preview-mode-placeholder-never-used-for-signing',
+    SECRETS_ENCRYPTION_KEY: 'preview-mode-placeholder-never-used-to-encrypt',
+  });
   const app = await NestFactory.create(AppModule.forRoot(config, 'openapi'), { preview: true, logger: false, abortOnError: false });
   try {
     return buildOpenApiDocument(app);

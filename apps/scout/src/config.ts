@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { databaseEnv, logEnv, natsEnv, port } from '@sokoul/config';
+import { databaseEnv, logEnv, natsEnv, port, redisEnv, secretsEnv } from '@sokoul/config';
 
 export const scoutConfigSchema = z.object({
   SCOUT_PORT: port(3001),
+  ...secretsEnv,
   ...databaseEnv,
   ...natsEnv,
+  ...redisEnv,
   ...logEnv,
 });
 

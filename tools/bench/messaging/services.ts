@@ -100,6 +100,9 @@ function serviceEnv(name: ServiceName, port: number, environment: ServiceEnviron
     SOKOUL_NAMESPACE: environment.namespace,
     [`${name.toUpperCase()}_PORT`]: String(port),
     LOG_LEVEL: 'info',
+    // Throwaway keys: the bench stores no credential and signs no token that outlives it.
+    AUTH_JWT_SECRET: 'bench-only-signing-key-padded-to-32-chars',
+    SECRETS_ENCRYPTION_KEY: 'bench-only-encryption-key-padded-to-32-chars',
     ...(environment.natsUrl ? { NATS_URL: environment.natsUrl } : {}),
     ...(environment.redisUrl ? { REDIS_URL: environment.redisUrl } : {}),
   };

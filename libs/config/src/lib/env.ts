@@ -70,6 +70,11 @@ export const databaseEnv = {
   DATABASE_MIGRATE_ON_START: booleanFlag(false),
 };
 
+/** Encrypts credentials kept in the database (indexer API keys); shared by the services that read or write them. */
+export const secretsEnv = {
+  SECRETS_ENCRYPTION_KEY: secret(32),
+};
+
 export const natsEnv = {
   NATS_URL: url(['nats', 'tls'], 'nats://127.0.0.1:4222'),
   NATS_ACK_WAIT_MS: positiveInt(30_000),

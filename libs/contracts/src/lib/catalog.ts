@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { qualityProfileChangedSchema, releasesFoundSchema } from './payloads/releases';
 import { searchCompletedSchema, searchRequestedSchema } from './payloads/search';
 import { type MessageKind, type Subject, Subjects } from './subjects';
 
@@ -23,6 +24,18 @@ export const MessageCatalog = {
     type: 'search.completed',
     schemaVersion: 1,
     schema: searchCompletedSchema,
+  },
+  [Subjects.releasesFound]: {
+    kind: 'event',
+    type: 'releases.found',
+    schemaVersion: 1,
+    schema: releasesFoundSchema,
+  },
+  [Subjects.qualityProfileChanged]: {
+    kind: 'event',
+    type: 'quality-profile.changed',
+    schemaVersion: 1,
+    schema: qualityProfileChangedSchema,
   },
 } as const satisfies Record<Subject, MessageDefinition>;
 

@@ -6,6 +6,8 @@
 export const Subjects = {
   searchRequested: 'sokoul.search.requested',
   searchCompleted: 'sokoul.search.completed',
+  releasesFound: 'sokoul.releases.found',
+  qualityProfileChanged: 'sokoul.quality-profile.changed',
 } as const;
 
 export type Subject = (typeof Subjects)[keyof typeof Subjects];

@@ -2,9 +2,12 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { AppSettingEntity } from './entities/app-setting.entity';
 import { AuditEntryEntity } from './entities/audit-entry.entity';
+import { IndexerEntity } from './entities/indexer.entity';
 import { InviteEntity } from './entities/invite.entity';
 import { ProcessedMessageEntity } from './entities/processed-message.entity';
+import { QualityProfileEntity } from './entities/quality-profile.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { ReleaseEntity } from './entities/release.entity';
 import { SearchEntity } from './entities/search.entity';
 import { UserEntity } from './entities/user.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema';
@@ -12,6 +15,7 @@ import { Accounts1764100000000 } from './migrations/1764100000000-Accounts';
 import { ApiKeys1764200000000 } from './migrations/1764200000000-ApiKeys';
 import { AuditLog1764300000000 } from './migrations/1764300000000-AuditLog';
 import { Invites1764400000000 } from './migrations/1764400000000-Invites';
+import { Scout1764500000000 } from './migrations/1764500000000-Scout';
 
 export interface DatabaseOptions {
   url: string;
@@ -21,10 +25,10 @@ export interface DatabaseOptions {
   applicationName: string;
 }
 
-export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity, InviteEntity];
+export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity, InviteEntity, IndexerEntity, QualityProfileEntity, ReleaseEntity];
 
 /** Listed, not globbed: services are bundled, and a glob finds nothing in a bundle. */
-export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000];
+export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000];
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {

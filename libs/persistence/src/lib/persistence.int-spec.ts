@@ -60,7 +60,20 @@ describe('migrations', () => {
   });
 
   const ALL_MIGRATIONS = migrations.map((Migration) => new Migration().name as string);
-  const ALL_TABLES = ['api_keys', 'app_settings', 'audit_log', 'invites', 'processed_messages', 'refresh_tokens', 'searches', 'typeorm_migrations', 'users'];
+  const ALL_TABLES = [
+    'api_keys',
+    'app_settings',
+    'audit_log',
+    'indexers',
+    'invites',
+    'processed_messages',
+    'quality_profiles',
+    'refresh_tokens',
+    'releases',
+    'searches',
+    'typeorm_migrations',
+    'users',
+  ];
 
   it('create the schema and its tables on a fresh schema', async () => {
     const { dataSource, schema } = freshDataSource();
@@ -68,7 +81,7 @@ describe('migrations', () => {
 
     const applied = await runMigrations(dataSource);
 
-    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000']);
+    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000', 'Scout1764500000000']);
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
     expect(await indexesIn(dataSource, schema)).toEqual([
       'idx_api_keys_user',
@@ -78,10 +91,15 @@ describe('migrations', () => {
       'idx_processed_messages_processed_at',
       'idx_refresh_tokens_family',
       'idx_refresh_tokens_user',
+      'idx_releases_search_rank',
       'idx_searches_user_created',
       'uq_api_keys_hash',
+      'uq_indexers_name',
       'uq_invites_code_hash',
+      'uq_quality_profiles_default',
+      'uq_quality_profiles_name',
       'uq_refresh_tokens_hash',
+      'uq_releases_search_dedupe',
       'uq_users_email',
       'uq_users_username',
     ]);
@@ -104,7 +122,7 @@ describe('migrations', () => {
     await runMigrations(dataSource);
 
     await dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'invites'));
+    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => !['indexers', 'quality_profiles', 'releases'].includes(t)));
     for (let i = 1; i < ALL_MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
 
     expect(await tablesIn(dataSource, schema)).toEqual(['typeorm_migrations']);

@@ -7,13 +7,16 @@ import { PostgresReadiness } from './postgres.readiness';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AppSettingRepository } from './repositories/app-setting.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
+import { IndexerRepository } from './repositories/indexer.repository';
 import { InviteRepository } from './repositories/invite.repository';
 import { ProcessedMessageRepository } from './repositories/processed-message.repository';
+import { QualityProfileRepository } from './repositories/quality-profile.repository';
 import { RefreshTokenRepository } from './repositories/refresh-token.repository';
+import { ReleaseRepository } from './repositories/release.repository';
 import { SearchRepository } from './repositories/search.repository';
 import { UserRepository } from './repositories/user.repository';
 
-const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository];
+const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository, IndexerRepository, QualityProfileRepository, ReleaseRepository];
 
 @Global()
 @Module({})

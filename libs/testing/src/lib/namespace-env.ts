@@ -11,6 +11,7 @@ export function namespaceEnv(namespace: string): Record<string, string> {
     REDIS_URL: testEnvironment.REDIS_URL,
     SOKOUL_NAMESPACE: namespace,
     AUTH_JWT_SECRET: `test-secret-of-${namespace}-padded-to-32-chars`,
+    SECRETS_ENCRYPTION_KEY: `test-encryption-key-of-${namespace}-padded`,
   };
 }
 

@@ -20,6 +20,10 @@ function entity(userId: string | null): SearchEntity {
     createdAt: new Date('2026-11-24T10:00:00.000Z'),
     startedAt: null,
     completedAt: null,
+    profileId: null,
+    media: null,
+    metadataStatus: null,
+    indexerReport: null,
     updatedAt: new Date('2026-11-24T10:00:00.000Z'),
   };
 }

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, In } from 'typeorm';
-import { SearchEntity } from '../entities/search.entity';
+import { type IndexerReport, type MetadataStatus, SearchEntity, type SearchMedia } from '../entities/search.entity';
 import type { Transaction } from './processed-message.repository';
 
 export interface NewSearch {
   id: string;
   userId: string | null;
   query: string;
+  /** The quality profile to rank by; null for the default. */
+  profileId?: string | null;
 }
 
 export interface SearchOutcome {
@@ -15,6 +17,9 @@ export interface SearchOutcome {
   releaseCount: number;
   error?: string;
   completedBy: string;
+  media?: SearchMedia | null;
+  metadataStatus?: MetadataStatus;
+  indexerReport?: IndexerReport[];
 }
 
 @Injectable()
@@ -26,7 +31,7 @@ export class SearchRepository {
   }
 
   async create(search: NewSearch): Promise<SearchEntity> {
-    const entity = this.repo().create({ ...search, status: 'queued', releaseCount: 0 });
+    const entity = this.repo().create({ ...search, profileId: search.profileId ?? null, status: 'queued', releaseCount: 0 });
     return this.repo().save(entity);
   }
 
@@ -69,6 +74,9 @@ export class SearchRepository {
         releaseCount: outcome.releaseCount,
         error: outcome.error ?? null,
         completedBy: outcome.completedBy,
+        media: outcome.media ?? null,
+        metadataStatus: outcome.metadataStatus ?? null,
+        indexerReport: outcome.indexerReport ?? null,
         completedAt: () => 'now()',
       })
       .where({ id, status: In(['queued', 'running']) })

@@ -1,0 +1,117 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { loadConfig, url } from '@sokoul/config';
+import { createDataSource } from '../data-source';
+import { runMigrations } from '../migrate';
+import { DuplicateIndexerError, IndexerRepository } from './indexer.repository';
+import { QualityProfileRepository } from './quality-profile.repository';
+import { type NewRelease, ReleaseRepository } from './release.repository';
+import { SearchRepository } from './search.repository';
+
+jest.setTimeout(30_000);
+
+// @sokoul/testing builds on this library, so this spec cannot import it (see persistence.int-spec.ts).
+const { TEST_DATABASE_URL } = loadConfig(
+  z.object({ TEST_DATABASE_URL: url(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/sokoul_test') }),
+);
+const schema = `scout_${randomBytes(5).toString('hex')}`;
+let dataSource: DataSource;
+
+beforeAll(async () => {
+  dataSource = createDataSource({ url: TEST_DATABASE_URL, schema, poolSize: 5, applicationName: `test-${schema}` });
+  await dataSource.initialize();
+  await runMigrations(dataSource);
+});
+
+afterAll(async () => {
+  await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await dataSource.destroy();
+});
+
+const release = (searchId: string, dedupeKey: string, overrides: Partial<NewRelease> = {}): NewRelease => ({
+  id: randomUUID(),
+  searchId,
+  dedupeKey,
+  infoHash: null,
+  guid: `guid-${dedupeKey}`,
+  title: `Dune.Part.Two.2024.${dedupeKey}`,
+  indexers: ['alpha'],
+  sizeBytes: 12_884_901_888,
+  seeders: 10,
+  peers: 12,
+  publishedAt: null,
+  magnetUrl: null,
+  downloadUrl: null,
+  infoUrl: null,
+  imdbId: null,
+  tmdbId: null,
+  categories: [2000],
+  freeleech: false,
+  parsed: {},
+  quality: 'WEBDL-1080p',
+  score: 100,
+  accepted: true,
+  reasons: [],
+  rejections: [],
+  ...overrides,
+});
+
+describe('scout repositories (real Postgres)', () => {
+  describe('releases', () => {
+    it('store a search result once, however many times it is written (redelivery)', async () => {
+      const search = await new SearchRepository(dataSource).create({ id: randomUUID(), userId: null, query: 'dune' });
+      const releases = new ReleaseRepository(dataSource);
+      const batch = [release(search.id, 'a'), release(search.id, 'b')];
+
+      await releases.insertMany(batch);
+      await releases.insertMany([release(search.id, 'a'), release(search.id, 'b'), release(search.id, 'c')]);
+
+      expect(await releases.countForSearch(search.id)).toBe(3);
+      expect((await releases.findById(batch[0].id))?.sizeBytes).toBe(12_884_901_888);
+    });
+
+    it('list best first (accepted, score, seeders) and page with a keyset cursor', async () => {
+      const search = await new SearchRepository(dataSource).create({ id: randomUUID(), userId: null, query: 'ranked' });
+      const releases = new ReleaseRepository(dataSource);
+      await releases.insertMany([
+        release(search.id, 'rejected-high', { accepted: false, score: 9000 }),
+        release(search.id, 'low', { score: 10 }),
+        release(search.id, 'high', { score: 500, seeders: 1 }),
+        release(search.id, 'high-more-seeds', { score: 500, seeders: 99 }),
+        release(search.id, 'no-seeders', { score: 10, seeders: null }),
+      ]);
+
+      const first = await releases.listRanked(search.id, 2);
+      const last = first[first.length - 1];
+      const rest = await releases.listRanked(search.id, 10, { accepted: last.accepted, score: last.score, seeders: last.seeders ?? -1, id: last.id });
+
+      expect([...first, ...rest].map((r) => r.dedupeKey)).toEqual(['high-more-seeds', 'high', 'low', 'no-seeders', 'rejected-high']);
+    });
+  });
+
+  describe('quality profiles', () => {
+    it('keep exactly one default, seed only an empty table, and refuse to delete the default', async () => {
+      const profiles = new QualityProfileRepository(dataSource);
+      const seeded = { id: randomUUID(), name: 'Any', isDefault: true, rules: { qualities: ['WEBDL-1080p'] } };
+      await profiles.seedWhenEmpty([seeded]);
+      await profiles.seedWhenEmpty([{ ...seeded, id: randomUUID(), name: 'Again' }]);
+      expect((await profiles.list()).map((p) => p.name)).toEqual(['Any']);
+
+      const uhd = await profiles.create({ id: randomUUID(), name: 'Ultra-HD', isDefault: true, rules: {} });
+
+      expect((await profiles.findDefault())?.id).toBe(uhd.id);
+      expect(await profiles.delete(uhd.id)).toBe('default');
+      expect(await profiles.delete(seeded.id)).toBe('deleted');
+    });
+  });
+
+  describe('indexers', () => {
+    it('refuse a second indexer with the same name, whatever its case', async () => {
+      const indexers = new IndexerRepository(dataSource);
+      const base = { url: 'http://127.0.0.1:9117/api', apiKeyEncrypted: 'v1.x.y.z', categories: [2000], priority: 25, enabled: true };
+      await indexers.create({ id: randomUUID(), name: 'Alpha', ...base });
+      await expect(indexers.create({ id: randomUUID(), name: 'ALPHA', ...base })).rejects.toBeInstanceOf(DuplicateIndexerError);
+    });
+  });
+});
