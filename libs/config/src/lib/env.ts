@@ -70,11 +70,6 @@ export const databaseEnv = {
   DATABASE_MIGRATE_ON_START: booleanFlag(false),
 };
 
-/** Encrypts credentials kept in the database (indexer API keys); shared by the services that read or write them. */
-export const secretsEnv = {
-  SECRETS_ENCRYPTION_KEY: secret(32),
-};
-
 export const natsEnv = {
   NATS_URL: url(['nats', 'tls'], 'nats://127.0.0.1:4222'),
   NATS_ACK_WAIT_MS: positiveInt(30_000),
@@ -98,3 +93,8 @@ export const secret = (minLength: number) =>
   z
     .string({ error: `required: at least ${minLength} random characters (e.g. openssl rand -base64 48)` })
     .min(minLength, { error: `expected at least ${minLength} characters (e.g. openssl rand -base64 48)` });
+
+/** Encrypts credentials kept in the database (indexer API keys); shared by the services that read or write them. */
+export const secretsEnv = {
+  SECRETS_ENCRYPTION_KEY: secret(32),
+};
