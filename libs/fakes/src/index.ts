@@ -1,0 +1,2 @@
+export * from './lib/torznab-server';
+export * from './lib/tmdb-server';
