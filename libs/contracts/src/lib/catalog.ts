@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { downloadRequestedSchema } from './payloads/downloads';
 import { qualityProfileChangedSchema, releasesFoundSchema } from './payloads/releases';
 import { searchCompletedSchema, searchRequestedSchema } from './payloads/search';
 import { type MessageKind, type Subject, Subjects } from './subjects';
@@ -36,6 +37,12 @@ export const MessageCatalog = {
     type: 'quality-profile.changed',
     schemaVersion: 1,
     schema: qualityProfileChangedSchema,
+  },
+  [Subjects.downloadRequested]: {
+    kind: 'command',
+    type: 'download.requested',
+    schemaVersion: 1,
+    schema: downloadRequestedSchema,
   },
 } as const satisfies Record<Subject, MessageDefinition>;
 

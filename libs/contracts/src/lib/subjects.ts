@@ -8,6 +8,7 @@ export const Subjects = {
   searchCompleted: 'sokoul.search.completed',
   releasesFound: 'sokoul.releases.found',
   qualityProfileChanged: 'sokoul.quality-profile.changed',
+  downloadRequested: 'sokoul.download.requested',
 } as const;
 
 export type Subject = (typeof Subjects)[keyof typeof Subjects];

@@ -10,12 +10,14 @@ import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { ReleaseEntity } from './entities/release.entity';
 import { SearchEntity } from './entities/search.entity';
 import { UserEntity } from './entities/user.entity';
+import { WatchlistItemEntity } from './entities/watchlist-item.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema';
 import { Accounts1764100000000 } from './migrations/1764100000000-Accounts';
 import { ApiKeys1764200000000 } from './migrations/1764200000000-ApiKeys';
 import { AuditLog1764300000000 } from './migrations/1764300000000-AuditLog';
 import { Invites1764400000000 } from './migrations/1764400000000-Invites';
 import { Scout1764500000000 } from './migrations/1764500000000-Scout';
+import { Watchlist1764600000000 } from './migrations/1764600000000-Watchlist';
 
 export interface DatabaseOptions {
   url: string;
@@ -25,10 +27,10 @@ export interface DatabaseOptions {
   applicationName: string;
 }
 
-export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity, InviteEntity, IndexerEntity, QualityProfileEntity, ReleaseEntity];
+export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity, InviteEntity, IndexerEntity, QualityProfileEntity, ReleaseEntity, WatchlistItemEntity];
 
 /** Listed, not globbed: services are bundled, and a glob finds nothing in a bundle. */
-export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000];
+export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000, Watchlist1764600000000];
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {

@@ -73,6 +73,7 @@ describe('migrations', () => {
     'searches',
     'typeorm_migrations',
     'users',
+    'watchlist_items',
   ];
 
   it('create the schema and its tables on a fresh schema', async () => {
@@ -81,7 +82,7 @@ describe('migrations', () => {
 
     const applied = await runMigrations(dataSource);
 
-    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000', 'Scout1764500000000']);
+    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000', 'Scout1764500000000', 'Watchlist1764600000000']);
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
     expect(await indexesIn(dataSource, schema)).toEqual([
       'idx_api_keys_user',
@@ -93,6 +94,8 @@ describe('migrations', () => {
       'idx_refresh_tokens_user',
       'idx_releases_search_rank',
       'idx_searches_user_created',
+      'idx_watchlist_due',
+      'idx_watchlist_user_created',
       'uq_api_keys_hash',
       'uq_indexers_name',
       'uq_invites_code_hash',
@@ -102,6 +105,7 @@ describe('migrations', () => {
       'uq_releases_search_dedupe',
       'uq_users_email',
       'uq_users_username',
+      'uq_watchlist_user_title',
     ]);
   });
 
@@ -122,7 +126,7 @@ describe('migrations', () => {
     await runMigrations(dataSource);
 
     await dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => !['indexers', 'quality_profiles', 'releases'].includes(t)));
+    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'watchlist_items'));
     for (let i = 1; i < ALL_MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
 
     expect(await tablesIn(dataSource, schema)).toEqual(['typeorm_migrations']);

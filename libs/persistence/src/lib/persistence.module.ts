@@ -15,8 +15,9 @@ import { RefreshTokenRepository } from './repositories/refresh-token.repository'
 import { ReleaseRepository } from './repositories/release.repository';
 import { SearchRepository } from './repositories/search.repository';
 import { UserRepository } from './repositories/user.repository';
+import { WatchlistRepository } from './repositories/watchlist.repository';
 
-const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository, IndexerRepository, QualityProfileRepository, ReleaseRepository];
+const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository, IndexerRepository, QualityProfileRepository, ReleaseRepository, WatchlistRepository];
 
 @Global()
 @Module({})

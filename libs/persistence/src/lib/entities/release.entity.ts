@@ -37,6 +37,10 @@ export class ReleaseEntity {
   @Column({ type: 'text', array: true })
   indexers!: string[];
 
+  /** The best priority among those indexers (1 preferred … 50), a ranking tie-breaker. */
+  @Column({ name: 'indexer_priority', type: 'integer', default: 25 })
+  indexerPriority!: number;
+
   @Column({ name: 'size_bytes', type: 'bigint', transformer: bigintAsNumber })
   sizeBytes!: number;
 
@@ -82,6 +86,10 @@ export class ReleaseEntity {
 
   @Column({ type: 'boolean' })
   accepted!: boolean;
+
+  /** Good enough to stop looking (at or above the profile's cutoff). */
+  @Column({ name: 'meets_cutoff', type: 'boolean', default: false })
+  meetsCutoff!: boolean;
 
   @Column({ type: 'jsonb' })
   reasons!: RankingLine[];

@@ -63,6 +63,10 @@ export class SearchEntity {
   @Column({ name: 'profile_id', type: 'uuid', nullable: true })
   profileId!: string | null;
 
+  /** The watchlist item this search was run for, if any. */
+  @Column({ name: 'watchlist_item_id', type: 'uuid', nullable: true })
+  watchlistItemId!: string | null;
+
   /** What the title was identified as (TMDB), when it was. */
   @Column({ type: 'jsonb', nullable: true })
   media!: SearchMedia | null;

@@ -46,6 +46,7 @@ export class Scout1764500000000 implements MigrationInterface {
         guid varchar(2000) NOT NULL,
         title varchar(1000) NOT NULL,
         indexers text[] NOT NULL,
+        indexer_priority integer NOT NULL DEFAULT 25,
         size_bytes bigint NOT NULL,
         seeders integer,
         peers integer,

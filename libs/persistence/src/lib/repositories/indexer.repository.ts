@@ -40,9 +40,14 @@ export class IndexerRepository {
     return this.repo.save(this.repo.create({ ...indexer, capabilities: null, capabilitiesCheckedAt: null })).catch(rethrowDuplicate);
   }
 
-  /** The updated indexer, or null when there is none with this id. */
+  /**
+   * The updated indexer, or null when there is none with this id. A new URL or key forgets the
+   * stored capabilities: they described another endpoint (the scout asks again).
+   */
   async update(id: string, changes: IndexerChanges): Promise<IndexerEntity | null> {
-    if (Object.keys(changes).length > 0) await this.repo.update({ id }, changes).catch(rethrowDuplicate);
+    const endpointChanged = changes.url !== undefined || changes.apiKeyEncrypted !== undefined;
+    const update = endpointChanged ? { ...changes, capabilities: null, capabilitiesCheckedAt: null } : changes;
+    if (Object.keys(update).length > 0) await this.repo.update({ id }, update as QueryDeepPartialEntity<IndexerEntity>).catch(rethrowDuplicate);
     return this.findById(id);
   }
 

@@ -11,6 +11,7 @@ export interface ReleaseRanking {
   id: string;
   score: number;
   accepted: boolean;
+  meetsCutoff: boolean;
   reasons: RankingLine[];
   rejections: RankingLine[];
 }
@@ -85,7 +86,7 @@ export class ReleaseRepository {
   async updateRankings(rankings: ReleaseRanking[]): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       for (const r of rankings) {
-        await tx.getRepository(ReleaseEntity).update({ id: r.id }, { score: r.score, accepted: r.accepted, reasons: r.reasons, rejections: r.rejections });
+        await tx.getRepository(ReleaseEntity).update({ id: r.id }, { score: r.score, accepted: r.accepted, meetsCutoff: r.meetsCutoff, reasons: r.reasons, rejections: r.rejections });
       }
     });
   }

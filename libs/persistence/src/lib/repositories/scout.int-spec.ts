@@ -37,6 +37,7 @@ const release = (searchId: string, dedupeKey: string, overrides: Partial<NewRele
   guid: `guid-${dedupeKey}`,
   title: `Dune.Part.Two.2024.${dedupeKey}`,
   indexers: ['alpha'],
+  indexerPriority: 25,
   sizeBytes: 12_884_901_888,
   seeders: 10,
   peers: 12,
@@ -52,6 +53,7 @@ const release = (searchId: string, dedupeKey: string, overrides: Partial<NewRele
   quality: 'WEBDL-1080p',
   score: 100,
   accepted: true,
+  meetsCutoff: false,
   reasons: [],
   rejections: [],
   ...overrides,
@@ -112,6 +114,17 @@ describe('scout repositories (real Postgres)', () => {
       const base = { url: 'http://127.0.0.1:9117/api', apiKeyEncrypted: 'v1.x.y.z', categories: [2000], priority: 25, enabled: true };
       await indexers.create({ id: randomUUID(), name: 'Alpha', ...base });
       await expect(indexers.create({ id: randomUUID(), name: 'ALPHA', ...base })).rejects.toBeInstanceOf(DuplicateIndexerError);
+    });
+
+    it('forget stored capabilities when the URL or the key changes, and keep them otherwise', async () => {
+      const indexers = new IndexerRepository(dataSource);
+      const created = await indexers.create({ id: randomUUID(), name: 'Beta', url: 'http://127.0.0.1:9117/api', apiKeyEncrypted: 'v1.x.y.z', categories: [], priority: 25, enabled: true });
+      await indexers.setCapabilities(created.id, { searching: { search: { available: true } } });
+
+      expect((await indexers.update(created.id, { priority: 5 }))?.capabilities).not.toBeNull();
+      const moved = await indexers.update(created.id, { url: 'http://127.0.0.1:9696/1/api' });
+
+      expect(moved).toMatchObject({ capabilities: null, capabilitiesCheckedAt: null, url: 'http://127.0.0.1:9696/1/api' });
     });
   });
 });

@@ -10,6 +10,7 @@ export interface NewSearch {
   query: string;
   /** The quality profile to rank by; null for the default. */
   profileId?: string | null;
+  watchlistItemId?: string | null;
 }
 
 export interface SearchOutcome {
@@ -22,6 +23,14 @@ export interface SearchOutcome {
   indexerReport?: IndexerReport[];
 }
 
+/** The search names a quality profile that does not exist (any more). */
+export class UnknownQualityProfileError extends Error {
+  constructor() {
+    super('no such quality profile');
+    this.name = 'UnknownQualityProfileError';
+  }
+}
+
 @Injectable()
 export class SearchRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -31,8 +40,14 @@ export class SearchRepository {
   }
 
   async create(search: NewSearch): Promise<SearchEntity> {
-    const entity = this.repo().create({ ...search, profileId: search.profileId ?? null, status: 'queued', releaseCount: 0 });
-    return this.repo().save(entity);
+    const entity = this.repo().create({ ...search, profileId: search.profileId ?? null, watchlistItemId: search.watchlistItemId ?? null, status: 'queued', releaseCount: 0 });
+    try {
+      return await this.repo().save(entity);
+    } catch (error) {
+      // Deleted between the caller's check and this insert.
+      if ((error as { constraint?: string }).constraint === 'searches_profile_id_fkey') throw new UnknownQualityProfileError();
+      throw error;
+    }
   }
 
   findById(id: string): Promise<SearchEntity | null> {
