@@ -8,5 +8,5 @@ describeServiceModule({
   forRoot: (config, instanceId) => AppModule.forRoot(config, instanceId),
   portVariable: 'SCOUT_PORT',
   defaultPort: 3001,
-  readiness: ['nats', 'postgres'],
+  readiness: ['nats', 'postgres', 'redis'],
 });

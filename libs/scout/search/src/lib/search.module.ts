@@ -1,10 +1,57 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { counter } from '@sokoul/observability';
+import { REDIS_CLIENT } from '@sokoul/redis';
+import { RedisTmdbCache, TmdbClient } from '@sokoul/scout/tmdb';
+import { IndexerGate } from './indexer-gate';
+import { IndexerSearchService } from './indexer-search.service';
+import { MediaIdentifier } from './media-identifier';
+import { QualityProfileChangedHandler } from './quality-profile-changed.handler';
+import { ReleaseRanker } from './release-ranker.service';
+import { ReleaseRescoringService } from './release-rescoring.service';
+import { SCOUT_OPTIONS, type ScoutOptions } from './scout.options';
+import { TMDB_CLIENT } from './scout.tokens';
 import { SearchRequestedHandler } from './search-requested.handler';
 import { SearchRunService } from './search-run.service';
+import { WatchlistGrabberService } from './watchlist-grabber.service';
+import { WatchlistSchedulerService } from './watchlist-scheduler.service';
 
-/** Needs PersistenceModule and MessagingModule from the application root. */
-@Module({
-  controllers: [SearchRequestedHandler],
-  providers: [SearchRunService],
-})
-export class SearchModule {}
+const cacheHits = counter('sokoul_cache_hits_total', 'Cache lookups that found an entry.', ['cache']);
+const cacheMisses = counter('sokoul_cache_misses_total', 'Cache lookups that found nothing (or failed).', ['cache']);
+
+/** TMDB with its Redis cache, or nothing when TMDB is not configured (searches use their text). */
+function tmdbClient(options: ScoutOptions, redis: Redis): TmdbClient | undefined {
+  if (!options.tmdb) return undefined;
+  return new TmdbClient({
+    ...options.tmdb,
+    cache: new RedisTmdbCache(redis),
+    onCacheEvent: ({ outcome }) => (outcome === 'hit' ? cacheHits : cacheMisses).inc({ cache: 'tmdb' }),
+  });
+}
+
+/**
+ * The scout: searches (identify, ask every indexer, merge, rank, store, announce) and
+ * re-ranking when quality profiles change. Needs PersistenceModule, MessagingModule and
+ * RedisModule from the application root.
+ */
+@Module({})
+export class SearchModule {
+  static forRoot(options: ScoutOptions): DynamicModule {
+    return {
+      module: SearchModule,
+      controllers: [SearchRequestedHandler, QualityProfileChangedHandler],
+      providers: [
+        { provide: SCOUT_OPTIONS, useValue: options },
+        { provide: TMDB_CLIENT, useFactory: tmdbClient, inject: [SCOUT_OPTIONS, REDIS_CLIENT] },
+        IndexerGate,
+        IndexerSearchService,
+        MediaIdentifier,
+        ReleaseRanker,
+        ReleaseRescoringService,
+        SearchRunService,
+        WatchlistGrabberService,
+        WatchlistSchedulerService,
+      ],
+    };
+  }
+}
