@@ -3,6 +3,8 @@ import { APP_FILTER } from '@nestjs/core';
 import { AccessModule, RateLimitModule } from '@sokoul/gateway/access';
 import { AuthModule } from '@sokoul/gateway/auth';
 import { ProblemDetailsFilter } from '@sokoul/gateway/http';
+import { IndexersModule } from '@sokoul/gateway/indexers';
+import { QualityProfilesModule } from '@sokoul/gateway/quality-profiles';
 import { RealtimeModule } from '@sokoul/gateway/realtime';
 import { SearchesModule } from '@sokoul/gateway/searches';
 import { MessagingModule, NatsReadiness } from '@sokoul/messaging';
@@ -43,6 +45,8 @@ export class AppModule {
           loginThrottleWindowSeconds: config.LOGIN_THROTTLE_WINDOW_S,
         }),
         SearchesModule,
+        IndexersModule.forRoot({ secretsEncryptionKey: config.SECRETS_ENCRYPTION_KEY }),
+        QualityProfilesModule,
         RealtimeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -204,9 +204,30 @@ describe('gateway security suite (real HTTP, built gateway)', () => {
   });
 
   describe('object-level authorization', () => {
-    /** For every route with an `{id}`: how to make an object of Alice's it addresses. */
-    const owned: Record<string, () => Promise<string>> = {
-      '/api/v1/searches/{id}': async () => (await postJson<{ id: string }>(url('/api/v1/searches'), { query: 'Alice private search' }, alice.accessToken)).body.id,
+    /**
+     * For every route with an `{id}`: how to make an object of Alice's (or an admin's) it
+     * addresses, and, where Bob may use the route, what he gets by verb (`bob`).
+     */
+    const aliceSearch = async () => (await postJson<{ id: string }>(url('/api/v1/searches'), { query: 'Alice private search' }, alice.accessToken)).body.id;
+    const createdByAdmin = async (path: string, body: object) => {
+      const created = await postJson<{ id: string }>(url(path), body, admin.accessToken);
+      if (created.status !== 201) throw new Error(`POST ${path}: ${created.status} ${JSON.stringify(created.body)}`);
+      return created.body.id;
+    };
+    const adminIndexer = async () => {
+      const apiKey = `e2e-indexer-key-${Math.random().toString(36).slice(2)}`;
+      secrets.push(apiKey);
+      return createdByAdmin('/api/v1/indexers', { name: `indexer ${Math.random().toString(36).slice(2)}`, url: 'http://127.0.0.1:9/api', apiKey });
+    };
+    const adminQualityProfile = async () =>
+      createdByAdmin('/api/v1/quality-profiles', { name: `profile ${Math.random().toString(36).slice(2)}`, rules: { qualities: ['WEBDL-1080p'], cutoff: 'WEBDL-1080p' } });
+    const owned: Record<string, (() => Promise<string>) & { bob?: Record<string, number> }> = {
+      '/api/v1/searches/{id}': aliceSearch,
+      '/api/v1/searches/{id}/releases': aliceSearch,
+      '/api/v1/indexers/{id}': adminIndexer,
+      '/api/v1/indexers/{id}/test': adminIndexer,
+      // Every signed-in user reads quality profiles; only admins change them.
+      '/api/v1/quality-profiles/{id}': Object.assign(adminQualityProfile, { bob: { get: 200 } }),
       '/api/v1/api-keys/{id}': async () => {
         const created = await postJson<{ id: string; key: string }>(url('/api/v1/api-keys'), { name: 'alice key', scopes: ['read'] }, alice.accessToken);
         secrets.push(created.body.key);
@@ -229,7 +250,7 @@ describe('gateway security suite (real HTTP, built gateway)', () => {
         const id = await owned[route.path]();
         const body = route.body ? JSON.stringify(validSample(Object.values(route.body.content)[0].schema)) : undefined;
         const answer = await call(route.verb.toUpperCase(), route.path.replace('{id}', id), { token: bob.accessToken, body });
-        expect({ route: `${route.verb} ${route.path}`, status: answer.status }).toEqual({ route: `${route.verb} ${route.path}`, status: route.adminOnly ? 403 : 404 });
+        expect({ route: `${route.verb} ${route.path}`, status: answer.status }).toEqual({ route: `${route.verb} ${route.path}`, status: owned[route.path].bob?.[route.verb] ?? (route.adminOnly ? 403 : 404) });
       }
       expect((await getJson(url('/api/v1/users/me'), alice.accessToken)).status).toBe(200);
     });

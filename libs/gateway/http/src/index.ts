@@ -5,3 +5,4 @@ export * from './lib/zod-validation.pipe';
 export * from './lib/configure-gateway-application';
 export * from './lib/rate-limiter';
 export * from './lib/api-operation.decorator';
+export * from './lib/client-info';

@@ -12,7 +12,12 @@ export type AuditAction =
   | 'api_key.revoked'
   | 'settings.changed'
   | 'invite.created'
-  | 'invite.revoked';
+  | 'invite.revoked'
+  | 'indexer.created'
+  | 'indexer.updated'
+  | 'indexer.deleted'
+  | 'indexer.tested'
+  | 'quality_profile.changed';
 
 export interface AuditEvent {
   action: AuditAction;

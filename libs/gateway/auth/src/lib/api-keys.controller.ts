@@ -1,11 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { CurrentPrincipal, type Principal } from '@sokoul/gateway/access';
-import { ApiOperation, ZodValidationPipe } from '@sokoul/gateway/http';
+import { ApiOperation, clientInfo, ZodValidationPipe } from '@sokoul/gateway/http';
 import { type ApiKeyDto, type CreateApiKeyDto, type CreatedApiKeyDto, apiKeyIdSchema, apiKeySchema, createApiKeySchema, createdApiKeySchema } from './api-keys.dto';
 import { z } from 'zod';
 import { ApiKeysService } from './api-keys.service';
-import { clientInfo } from './client-info';
 
 /** The caller's own API keys, for automation (sent as `X-Api-Key`). */
 @Controller('api-keys')

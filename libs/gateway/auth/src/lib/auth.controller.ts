@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { Public } from '@sokoul/gateway/access';
-import { ApiOperation, ZodValidationPipe } from '@sokoul/gateway/http';
+import { ApiOperation, clientInfo, ZodValidationPipe } from '@sokoul/gateway/http';
 import {
   type LoginDto,
   type RefreshTokenDto,
@@ -15,7 +15,6 @@ import {
   userSchema,
 } from './auth.dto';
 import { AuthService } from './auth.service';
-import { clientInfo } from './client-info';
 
 @Controller('auth')
 @Public()

@@ -79,8 +79,4 @@ export function toUserDto(user: UserEntity): UserDto {
   };
 }
 
-/** Where a credential was used from: kept with refresh tokens. */
-export interface ClientInfo {
-  ip: string | null;
-  userAgent: string | null;
-}
+export type { ClientInfo } from '@sokoul/gateway/http';

@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { CurrentPrincipal, type Principal, RequireRole } from '@sokoul/gateway/access';
-import { ApiOperation, ZodValidationPipe } from '@sokoul/gateway/http';
-import { clientInfo } from './client-info';
+import { ApiOperation, clientInfo, ZodValidationPipe } from '@sokoul/gateway/http';
 import {
   type CreateInviteDto,
   type CreatedInviteDto,

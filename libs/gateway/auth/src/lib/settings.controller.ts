@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Put, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { CurrentPrincipal, type Principal, RequireRole } from '@sokoul/gateway/access';
-import { ApiOperation, ZodValidationPipe } from '@sokoul/gateway/http';
+import { ApiOperation, clientInfo, ZodValidationPipe } from '@sokoul/gateway/http';
 import { type RegistrationSettingsDto, registrationSettingsSchema } from './auth.dto';
 import { AuthService } from './auth.service';
-import { clientInfo } from './client-info';
 
 /** Installation-wide account settings, for admins. */
 @Controller('admin/settings')

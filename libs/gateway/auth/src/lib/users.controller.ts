@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { CurrentPrincipal, type Principal, RequireRole } from '@sokoul/gateway/access';
-import { ApiOperation, ZodValidationPipe } from '@sokoul/gateway/http';
+import { ApiOperation, clientInfo, ZodValidationPipe } from '@sokoul/gateway/http';
 import { z } from 'zod';
 import { type UpdateUserDto, type UserDto, type UserPageDto, listUsersSchema, updateUserSchema, userPageSchema, userSchema } from './auth.dto';
-import { clientInfo } from './client-info';
 import { UsersService } from './users.service';
 
 const userIdSchema = z.uuid({ error: 'expected a user id (UUID)' });

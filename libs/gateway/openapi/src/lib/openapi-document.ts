@@ -60,7 +60,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state.',
   413: `The body is larger than ${JSON_BODY_LIMIT}.`,
   415: 'The body is not JSON.',
+  422: 'Understood but refused (e.g. an indexer refused its API key).',
   429: 'Rate limit reached; retry after `Retry-After` seconds.',
+  502: 'An upstream service (an indexer, TMDB) failed or could not be reached.',
+  503: 'A dependency is unavailable; retry (after `Retry-After` when given).',
 };
 
 const DESCRIPTION = `The public API of Sokoul, a self-hosted media-automation platform.

@@ -11,6 +11,7 @@ import {
   ServiceUnavailableProblem,
   configureGatewayApplication,
 } from '@sokoul/gateway/http';
+import { ParseController } from './parse.controller';
 import { SearchesController } from './searches.controller';
 import { SearchesService } from './searches.service';
 
@@ -23,20 +24,24 @@ const SEARCH = {
   createdAt: '2026-11-24T10:00:00.000Z',
   startedAt: null,
   completedAt: null,
+  profileId: null,
+  media: null,
+  metadataStatus: null,
+  indexers: null,
 };
 const USER_ID = '2b9f4c1d-6e3a-4f8b-9c7d-1e2f3a4b5c6d';
 const ADMIN_ID = '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d';
 
 describe('SearchesController over HTTP', () => {
   let app: INestApplication;
-  const service = { create: jest.fn(), get: jest.fn() };
+  const service = { create: jest.fn(), get: jest.fn(), releasesOf: jest.fn() };
   let userToken: string;
   let adminToken: string;
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [AccessModule.forRoot({ jwtSecret: 'x'.repeat(40), accessTokenTtlSeconds: 900, issuer: 'sokoul', audience: 'sokoul-api' })],
-      controllers: [SearchesController],
+      controllers: [SearchesController, ParseController],
       providers: [{ provide: SearchesService, useValue: service }, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     })
       // Idempotency runs against real Redis in its own integration spec.
@@ -66,14 +71,14 @@ describe('SearchesController over HTTP', () => {
     expect(response.status).toBe(202);
     expect(response.headers['location']).toBe(`/api/v1/searches/${SEARCH.id}`);
     expect(response.body).toEqual(SEARCH);
-    expect(service.create).toHaveBeenCalledWith('Dune 2021', USER_ID);
+    expect(service.create).toHaveBeenCalledWith({ query: 'Dune 2021' }, USER_ID);
   });
 
   it('records the search for the authenticated caller', async () => {
     service.create.mockResolvedValue(SEARCH);
     await http(adminToken).post('/api/v1/searches').send({ query: 'Arrival' });
     expect(service.create).toHaveBeenCalledTimes(1);
-    expect(service.create).toHaveBeenCalledWith('Arrival', ADMIN_ID);
+    expect(service.create).toHaveBeenCalledWith({ query: 'Arrival' }, ADMIN_ID);
   });
 
   it('reads a search on behalf of the caller, passing their principal to the service', async () => {
@@ -137,6 +142,60 @@ describe('SearchesController over HTTP', () => {
       errors: [{ pointer, detail }],
     });
     expect(service.create).not.toHaveBeenCalled();
+  });
+
+  it('passes a profile, a TMDB title, a season and an episode on', async () => {
+    service.create.mockResolvedValue(SEARCH);
+    const body = { query: 'Severance', profileId: SEARCH.id, tmdb: { kind: 'series', id: 95396 }, season: 2, episode: 1 };
+
+    expect((await http().post('/api/v1/searches').send(body)).status).toBe(202);
+    expect(service.create).toHaveBeenCalledWith(body, USER_ID);
+  });
+
+  it.each([
+    ['a profile id that is not a UUID', { profileId: 'hd' }, '/profileId', 'profileId must be a quality profile id (UUID)'],
+    ['an unknown kind of TMDB title', { tmdb: { kind: 'book', id: 1 } }, '/tmdb/kind', 'tmdb.kind must be movie or series'],
+    ['an unknown field in tmdb', { tmdb: { kind: 'movie', id: 1, imdb: 'tt1' } }, '/tmdb', 'unknown field(s): imdb'],
+    ['a season of a movie', { tmdb: { kind: 'movie', id: 438631 }, season: 1 }, '/season', 'a movie has no season'],
+    ['an episode without its season', { episode: 3 }, '/episode', 'give the season of the episode too'],
+    ['a negative season', { season: -1 }, '/season', 'season must be 0 or more'],
+  ])('rejects %s with a 400 problem naming the field', async (_case, extra, pointer, detail) => {
+    const response = await http().post('/api/v1/searches').send({ query: 'Dune', ...extra });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ pointer, detail }]);
+    expect(service.create).not.toHaveBeenCalled();
+  });
+
+  it("reads a search's releases for the caller, with the page size and cursor", async () => {
+    service.releasesOf.mockResolvedValue({ items: [], nextCursor: null });
+    const response = await http().get(`/api/v1/searches/${SEARCH.id}/releases?limit=10&cursor=abc`);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ items: [], nextCursor: null });
+    expect(service.releasesOf).toHaveBeenCalledWith(SEARCH.id, { userId: USER_ID, role: 'user' }, 10, 'abc');
+  });
+
+  it.each(['limit=0', 'limit=101', 'limit=ten', 'sort=score'])('rejects a releases query with %s with 400', async (query) => {
+    expect((await http().get(`/api/v1/searches/${SEARCH.id}/releases?${query}`)).status).toBe(400);
+    expect(service.releasesOf).not.toHaveBeenCalled();
+  });
+
+  it('parses a release title for any signed-in user', async () => {
+    const response = await http().get('/api/v1/parse').query({ title: 'The.Expanse.S03E05.1080p.AMZN.WEB-DL.DDP5.1.H.264-NTb' });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ title: 'The Expanse', season: 3, episodes: [5], resolution: 1080, source: 'webdl', quality: 'WEBDL-1080p', releaseGroup: 'NTb' });
+    expect((await http(null).get('/api/v1/parse').query({ title: 'x' })).status).toBe(401);
+  });
+
+  it.each([
+    ['no title', ''],
+    ['an empty title', '?title='],
+    ['a blank title', '?title=%20%20'],
+    ['a title over 500 characters', `?title=${'x'.repeat(501)}`],
+    ['two titles', '?title=a&title=b'],
+  ])('refuses to parse %s with 400', async (_case, query) => {
+    const response = await http().get(`/api/v1/parse${query}`);
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
   it('answers a body that is not JSON with a 400 problem', async () => {

@@ -13,6 +13,7 @@ import {
   searchPageSchema,
   searchSchema,
 } from './search.dto';
+import { type ListReleasesDto, type ReleasePageDto, listReleasesSchema, releasePageSchema } from './release.dto';
 import { SearchesService } from './searches.service';
 
 @Controller('searches')
@@ -32,7 +33,7 @@ export class SearchesController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SearchDto> {
-    const search = await this.searches.create(body.query, principal.userId);
+    const search = await this.searches.create(body, principal.userId);
     response.setHeader('Location', `/api/v1/searches/${search.id}`);
     return search;
   }
@@ -47,5 +48,18 @@ export class SearchesController {
   @ApiOperation({ summary: 'One search and its status', response: searchSchema })
   get(@Param('id', new ZodValidationPipe(searchIdSchema)) id: string, @CurrentPrincipal() principal: Principal): Promise<SearchDto> {
     return this.searches.get(id, principal);
+  }
+
+  @Get(':id/releases')
+  @ApiOperation({
+    summary: "The search's releases, best first (accepted, then score, then seeders), a page at a time; never their download or magnet links",
+    response: releasePageSchema,
+  })
+  releases(
+    @Param('id', new ZodValidationPipe(searchIdSchema)) id: string,
+    @Query(new ZodValidationPipe(listReleasesSchema)) query: ListReleasesDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ReleasePageDto> {
+    return this.searches.releasesOf(id, principal, query.limit, query.cursor);
   }
 }

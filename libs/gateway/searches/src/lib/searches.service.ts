@@ -4,8 +4,9 @@ import { Subjects } from '@sokoul/contracts';
 import { type Principal, isAdmin } from '@sokoul/gateway/access';
 import { ProblemException, ServiceUnavailableProblem, ValidationProblem } from '@sokoul/gateway/http';
 import { JetStreamPublisher, PublishError } from '@sokoul/messaging';
-import { SearchRepository } from '@sokoul/persistence';
-import { type SearchDto, type SearchPageDto, decodeCursor, encodeCursor, toSearchDto } from './search.dto';
+import { QualityProfileRepository, ReleaseRepository, type SearchEntity, SearchRepository, UnknownQualityProfileError } from '@sokoul/persistence';
+import { type ReleasePageDto, decodeReleaseCursor, encodeReleaseCursor, toReleaseDto } from './release.dto';
+import { type CreateSearchDto, type SearchDto, type SearchPageDto, decodeCursor, encodeCursor, toSearchDto } from './search.dto';
 
 @Injectable()
 export class SearchesService {
@@ -14,6 +15,8 @@ export class SearchesService {
   constructor(
     private readonly searches: SearchRepository,
     private readonly publisher: JetStreamPublisher,
+    private readonly releases: ReleaseRepository,
+    private readonly profiles: QualityProfileRepository,
   ) {}
 
   /**
@@ -21,12 +24,27 @@ export class SearchesService {
    * stored in JetStream the search is removed again and the client told to retry: a search
    * that no worker will ever see is never left behind as "queued".
    */
-  async create(query: string, userId: string): Promise<SearchDto> {
-    const search = await this.searches.create({ id: randomUUID(), userId, query });
+  async create(input: CreateSearchDto, userId: string): Promise<SearchDto> {
+    const unknownProfile = () => new ValidationProblem([{ pointer: '/profileId', detail: `no quality profile has id ${input.profileId}` }]);
+    if (input.profileId !== undefined && !(await this.profiles.findById(input.profileId))) {
+      throw unknownProfile();
+    }
+    const search = await this.searches
+      .create({ id: randomUUID(), userId, query: input.query, profileId: input.profileId ?? null })
+      .catch((error: unknown) => {
+        throw error instanceof UnknownQualityProfileError ? unknownProfile() : error;
+      });
     try {
       await this.publisher.publish(
         Subjects.searchRequested,
-        { searchId: search.id, query: search.query, requestedBy: userId },
+        {
+          searchId: search.id,
+          query: search.query,
+          requestedBy: userId,
+          ...(input.tmdb ? { tmdb: input.tmdb } : {}),
+          ...(input.season === undefined ? {} : { season: input.season }),
+          ...(input.episode === undefined ? {} : { episode: input.episode }),
+        },
         { id: `search.requested:${search.id}`, correlationId: search.id },
       );
     } catch (error) {
@@ -47,12 +65,26 @@ export class SearchesService {
     return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
   }
 
-  /** Someone else's search is "not found", not "forbidden": its existence is not revealed. */
   async get(id: string, principal: Principal): Promise<SearchDto> {
+    return toSearchDto(await this.visible(id, principal));
+  }
+
+  /** The search's releases, best first (accepted, then score, then seeders), a page at a time; the search's owner and admins only. */
+  async releasesOf(id: string, principal: Principal, limit: number, cursor?: string): Promise<ReleasePageDto> {
+    const after = cursor === undefined ? undefined : decodeReleaseCursor(cursor);
+    if (cursor !== undefined && !after) throw new ValidationProblem([{ pointer: '/cursor', detail: 'not a cursor from a previous page' }]);
+    await this.visible(id, principal);
+    const rows = await this.releases.listRanked(id, limit + 1, after);
+    const page = rows.slice(0, limit);
+    return { items: page.map(toReleaseDto), nextCursor: rows.length > limit ? encodeReleaseCursor(page[page.length - 1]) : null };
+  }
+
+  /** Someone else's search is "not found", not "forbidden": its existence is not revealed. */
+  private async visible(id: string, principal: Principal): Promise<SearchEntity> {
     const search = await this.searches.findById(id);
     if (!search || (search.userId !== principal.userId && !isAdmin(principal))) {
       throw new ProblemException(HttpStatus.NOT_FOUND, 'search-not-found', 'Search not found', `No search has id ${id}.`);
     }
-    return toSearchDto(search);
+    return search;
   }
 }

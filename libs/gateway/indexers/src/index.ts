@@ -1,0 +1,3 @@
+export * from './lib/indexer.dto';
+export * from './lib/indexers.module';
+export * from './lib/indexers.options';

@@ -1,0 +1,2 @@
+export * from './lib/quality-profile.dto';
+export * from './lib/quality-profiles.module';
