@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Media } from '@sokoul/contracts';
-import { counter, histogram } from '@sokoul/observability';
+import { counter, gauge, histogram } from '@sokoul/observability';
 import { type IndexerEntity, IndexerRepository, type IndexerReport, SecretCipher } from '@sokoul/persistence';
 import {
   type TorznabCapabilities,
@@ -14,6 +14,7 @@ import { IndexerGate } from './indexer-gate';
 import { SCOUT_OPTIONS, type ScoutOptions } from './scout.options';
 
 const requests = counter('sokoul_indexer_requests_total', 'Queries sent to indexers, by outcome (ok, failed, skipped).', ['indexer', 'outcome']);
+const backoff = gauge('sokoul_indexer_backoff_seconds', 'How long an indexer is skipped after its last failure or 429 (0: healthy).', ['indexer']);
 const searchDuration = histogram('sokoul_search_duration_seconds', 'Time an indexer took to answer a search.', ['indexer'], [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30]);
 
 /** One release as one indexer listed it. */
@@ -83,6 +84,7 @@ export class IndexerSearchService {
       const result = await client.query(planSearch(torznabRequestFor(media, indexer.categories), caps), { signal });
       stopTimer();
       await this.gate.succeeded(indexer.id);
+      backoff.set({ indexer: indexer.name }, 0);
       const skipped = result.skipped.length > 0 ? `${result.skipped.length} malformed item(s) skipped` : undefined;
       const hits = result.releases.map((release) => ({ indexer: { id: indexer.id, name: indexer.name, priority: indexer.priority }, release }));
       return { hits, report: report('ok', hits.length, skipped) };
@@ -91,9 +93,11 @@ export class IndexerSearchService {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof TorznabRateLimitedError) {
         await this.gate.rateLimited(indexer.id, error.retryAfterMs ?? 60_000);
+        backoff.set({ indexer: indexer.name }, (error.retryAfterMs ?? 60_000) / 1000);
         return { hits: [], report: report('failed', 0, `rate limited: ${message}`) };
       }
       const backoffMs = await this.gate.failed(indexer.id);
+      backoff.set({ indexer: indexer.name }, backoffMs / 1000);
       this.logger.warn({ msg: 'indexer query failed', indexer: indexer.name, error: message, backoffMs });
       return { hits: [], report: report('failed', 0, message) };
     }

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { type DownloadRequested, type Envelope, type ReleasesFound, type SearchCompleted, type SearchRequested, Streams, Subjects, decodeMessage } from '@sokoul/contracts';
 import { JetStreamPublisher, MessageContext, type MessagingOptions, NonRetryableError, Wire, ensureStreams } from '@sokoul/messaging';
 import Redis from 'ioredis';
+import { register as metricsRegistry } from 'prom-client';
 import { type FakeTmdb, type FakeTorznabIndexer, startFakeTmdb, startFakeTorznabIndexer } from '@sokoul/fakes';
 import {
   IndexerRepository,
@@ -433,6 +434,9 @@ describe('the whole search path: TMDB, several indexers (one slow, one broken), 
     expect(broken.requests.length).toBe(before);
     const report = (await searches.findById(searchId))?.indexerReport ?? [];
     expect(report.find((r) => r.name === 'broken')).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/backing-off/) });
+    const backoff = await metricsRegistry.getSingleMetric('sokoul_indexer_backoff_seconds')?.get();
+    expect(backoff?.values.find((v) => v.labels['indexer'] === 'broken')?.value).toBeGreaterThan(0);
+    expect(backoff?.values.find((v) => v.labels['indexer'] === 'alpha')?.value).toBe(0);
   });
 
   it("honours an indexer's 429 Retry-After: it is not asked again before then", async () => {
