@@ -7,6 +7,7 @@ import { PostgresReadiness } from './postgres.readiness';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AppSettingRepository } from './repositories/app-setting.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
+import { BlocklistRepository } from './repositories/blocklist.repository';
 import { IndexerRepository } from './repositories/indexer.repository';
 import { InviteRepository } from './repositories/invite.repository';
 import { ProcessedMessageRepository } from './repositories/processed-message.repository';
@@ -17,7 +18,7 @@ import { SearchRepository } from './repositories/search.repository';
 import { UserRepository } from './repositories/user.repository';
 import { WatchlistRepository } from './repositories/watchlist.repository';
 
-const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository, IndexerRepository, QualityProfileRepository, ReleaseRepository, WatchlistRepository];
+const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository, IndexerRepository, QualityProfileRepository, ReleaseRepository, WatchlistRepository, BlocklistRepository];
 
 @Global()
 @Module({})

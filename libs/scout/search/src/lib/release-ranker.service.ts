@@ -13,6 +13,8 @@ export interface RankableRelease {
   indexerPriority: number;
   freeleech: boolean;
   publishedAt: Date | null;
+  /** On the blocklist: never grabbed, shown with the reason. */
+  blocklisted?: boolean;
 }
 
 export interface Ranking {
@@ -51,6 +53,7 @@ export class ReleaseRanker {
         indexerPriority: release.indexerPriority,
         freeleech: release.freeleech,
         publishedAt: release.publishedAt ?? undefined,
+        blocklisted: release.blocklisted ?? false,
       },
       profile,
       media ? { kind: media.kind, title: media.title, year: media.year ?? undefined, season: media.season ?? undefined, episode: media.episode ?? undefined } : {},

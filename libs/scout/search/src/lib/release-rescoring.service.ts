@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Media, QualityProfileChanged } from '@sokoul/contracts';
-import { type ReleaseEntity, ReleaseRepository, SearchRepository } from '@sokoul/persistence';
+import { BlocklistRepository, type ReleaseEntity, ReleaseRepository, SearchRepository } from '@sokoul/persistence';
 import type { ParsedRelease } from '@sokoul/release-parser';
 import type { QualityProfile } from '@sokoul/release-ranking';
 import { ReleaseRanker } from './release-ranker.service';
@@ -21,6 +21,7 @@ export class ReleaseRescoringService {
 
   constructor(
     private readonly releases: ReleaseRepository,
+    private readonly blocklist: BlocklistRepository,
     private readonly searches: SearchRepository,
     private readonly ranker: ReleaseRanker,
   ) {}
@@ -33,9 +34,11 @@ export class ReleaseRescoringService {
     let count = 0;
     for await (const batch of this.releases.inSearchesOfProfiles(affected)) {
       const rankings = [];
+      const blocked = await this.blocklist.blockedAmong(batch.flatMap((r) => (r.infoHash ? [r.infoHash] : [])));
       for (const release of batch) {
         const { media, profile } = bySearch.get(release.searchId) ?? (await this.rankingOf(release.searchId, profiles, bySearch));
-        rankings.push({ id: release.id, ...this.ranker.rank(rankable(release), profile, media) });
+        const blocklisted = release.infoHash !== null && blocked.has(release.infoHash);
+        rankings.push({ id: release.id, ...this.ranker.rank({ ...rankable(release), blocklisted }, profile, media) });
       }
       await this.releases.updateRankings(rankings);
       count += rankings.length;

@@ -11,6 +11,7 @@ import {
   ProcessedMessageEntity,
   ProcessedMessageRepository,
   QualityProfileRepository,
+  BlocklistRepository,
   ReleaseRepository,
   SearchRepository,
   SecretCipher,
@@ -146,9 +147,11 @@ beforeAll(async () => {
   const ranker = new ReleaseRanker(profiles);
   watchlist = new WatchlistRepository(dataSource);
   grabber = new WatchlistGrabberService(watchlist, releases, publisher);
+  const blocklist = new BlocklistRepository(dataSource);
   service = new SearchRunService(
     searches,
     releases,
+    blocklist,
     processed,
     new MediaIdentifier(tmdb),
     new IndexerSearchService(indexers, new IndexerGate(redis, scoutOptions), scoutOptions),
@@ -157,7 +160,7 @@ beforeAll(async () => {
     publisher,
     messaging,
   );
-  rescoring = new ReleaseRescoringService(releases, searches, ranker);
+  rescoring = new ReleaseRescoringService(releases, blocklist, searches, ranker);
 });
 
 afterEach(() => {
@@ -413,6 +416,17 @@ describe('the whole search path: TMDB, several indexers (one slow, one broken), 
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     const cams = ranked.filter((r) => ['CAM', 'TELESYNC'].includes(r.quality));
     expect(cams.every((r) => !r.accepted)).toBe(true);
+  });
+
+  it('never accepts a blocklisted torrent, and says why', async () => {
+    const first = await searchFor('Oppenheimer 2023');
+    const target = (await releases.listRanked(first.searchId, 1000)).find((r) => r.accepted && r.infoHash);
+    await new BlocklistRepository(dataSource).add({ id: randomUUID(), infoHash: target!.infoHash!, title: target!.title, reason: 'fake: wrong file list', createdBy: null });
+
+    const { searchId } = await searchFor('Oppenheimer 2023');
+
+    const again = (await releases.listRanked(searchId, 1000)).find((r) => r.infoHash === target!.infoHash);
+    expect(again).toMatchObject({ accepted: false, rejections: [expect.objectContaining({ code: 'blocklisted' })] });
   });
 
   it('announces the ranked releases to the oracle (releases.found) with a stable id', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { type Media, type SearchRequested, Subjects } from '@sokoul/contracts';
 import { JetStreamPublisher, MESSAGING_OPTIONS, type MessageContext, type MessagingOptions, NonRetryableError } from '@sokoul/messaging';
-import { type NewRelease, ProcessedMessageRepository, ReleaseRepository, type SearchEntity, SearchRepository } from '@sokoul/persistence';
+import { BlocklistRepository, type NewRelease, ProcessedMessageRepository, ReleaseRepository, type SearchEntity, SearchRepository } from '@sokoul/persistence';
 import { parseReleaseTitle } from '@sokoul/release-parser';
 import { IndexerSearchService } from './indexer-search.service';
 import { MediaIdentifier } from './media-identifier';
@@ -24,6 +24,7 @@ export class SearchRunService {
   constructor(
     private readonly searches: SearchRepository,
     private readonly releases: ReleaseRepository,
+    private readonly blocklist: BlocklistRepository,
     private readonly processed: ProcessedMessageRepository,
     private readonly identifier: MediaIdentifier,
     private readonly indexerSearch: IndexerSearchService,
@@ -49,9 +50,11 @@ export class SearchRunService {
     const { media, status: metadataStatus } = await this.identifier.identify(request);
     const { hits, report } = await this.indexerSearch.search(media);
     const profile = await this.ranker.profileFor(search.profileId);
-    const rows: NewRelease[] = mergeHits(hits).map((release) => {
+    const merged = mergeHits(hits);
+    const blocked = await this.blocklist.blockedAmong(merged.flatMap((r) => (r.infoHash ? [r.infoHash] : [])));
+    const rows: NewRelease[] = merged.map((release) => {
       const parsed = parseReleaseTitle(release.title);
-      const ranking = this.ranker.rank({ ...release, parsed }, profile, media);
+      const ranking = this.ranker.rank({ ...release, parsed, blocklisted: release.infoHash !== null && blocked.has(release.infoHash) }, profile, media);
       return { id: randomUUID(), searchId: search.id, ...release, parsed: parsed as unknown as Record<string, unknown>, ...ranking };
     });
     const everyIndexerFailed = report.length > 0 && report.every((r) => r.outcome !== 'ok');
