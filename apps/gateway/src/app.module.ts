@@ -7,6 +7,7 @@ import { IndexersModule } from '@sokoul/gateway/indexers';
 import { QualityProfilesModule } from '@sokoul/gateway/quality-profiles';
 import { RealtimeModule } from '@sokoul/gateway/realtime';
 import { SearchesModule } from '@sokoul/gateway/searches';
+import { WatchlistModule } from '@sokoul/gateway/watchlist';
 import { MessagingModule, NatsReadiness } from '@sokoul/messaging';
 import { HealthModule, ObservabilityModule } from '@sokoul/observability';
 import { PersistenceModule, PostgresReadiness } from '@sokoul/persistence';
@@ -47,6 +48,7 @@ export class AppModule {
         SearchesModule,
         IndexersModule.forRoot({ secretsEncryptionKey: config.SECRETS_ENCRYPTION_KEY }),
         QualityProfilesModule,
+        WatchlistModule,
         RealtimeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

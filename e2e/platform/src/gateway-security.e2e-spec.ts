@@ -235,6 +235,12 @@ describe('gateway security suite (real HTTP, built gateway)', () => {
       },
       '/api/v1/users/{id}': async () => alice.userId,
       '/api/v1/admin/invites/{id}': async () => (await postJson<{ id: string; code: string }>(url('/api/v1/admin/invites'), {}, admin.accessToken)).body.id,
+      // A title of its own each time: the same one twice on Alice's list is a 409.
+      '/api/v1/watchlist/{id}': async () => {
+        const created = await postJson<{ id: string }>(url('/api/v1/watchlist'), { kind: 'movie', tmdbId: 1 + Math.floor(Math.random() * 2_000_000_000), title: 'Alice private film' }, alice.accessToken);
+        if (created.status !== 201) throw new Error(`POST /api/v1/watchlist: ${created.status} ${JSON.stringify(created.body)}`);
+        return created.body.id;
+      },
     };
     const objectRoutes = Object.entries(OPENAPI.paths)
       .filter(([path]) => path.includes('{id}'))
