@@ -4,6 +4,7 @@ import { type Principal, isAdmin } from '@sokoul/gateway/access';
 import { ProblemException, ValidationProblem } from '@sokoul/gateway/http';
 import {
   DuplicateWatchlistItemError,
+  UnknownQualityProfileError,
   type NewWatchlistItem,
   QualityProfileRepository,
   SearchRepository,
@@ -30,6 +31,8 @@ const BUSY: ReadonlySet<WatchlistItemEntity['status']> = new Set(['grabbing', 'g
  * The watchlist: titles a user wants, searched by the scouts on a schedule and downloaded once
  * a release is good enough. Users see and change their own items, admins everyone's.
  */
+const unknownProfile = (profileId: string) => new ValidationProblem([{ pointer: '/profileId', detail: `no quality profile has id ${profileId}` }]);
+
 @Injectable()
 export class WatchlistService {
   constructor(
@@ -52,6 +55,7 @@ export class WatchlistService {
       });
       return toWatchlistItemDto(item);
     } catch (error) {
+      if (error instanceof UnknownQualityProfileError) throw unknownProfile(input.profileId ?? profileId ?? '');
       if (!(error instanceof DuplicateWatchlistItemError)) throw error;
       throw new ProblemException(HttpStatus.CONFLICT, 'watchlist-item-exists', 'Already on the watchlist', `${describeTitle(title)} is already on your watchlist.`);
     }
@@ -81,7 +85,9 @@ export class WatchlistService {
     const changes = changesTo(item, input);
     if (Object.keys(changes).length === 0) return toWatchlistItemDto(item);
     if (BUSY.has(item.status)) throw busy(item);
-    const updated = await this.items.update(id, changes);
+    const updated = await this.items.update(id, changes).catch((error: unknown) => {
+      throw error instanceof UnknownQualityProfileError ? unknownProfile(String(input.profileId)) : error;
+    });
     if (!updated) throw notFound(id);
     // A grab may have claimed the item between the read above and the update.
     if (!applied(updated, changes)) throw busy(updated);
@@ -102,7 +108,7 @@ export class WatchlistService {
   }
 
   private async requireProfile(profileId: string): Promise<void> {
-    if (!(await this.profiles.findById(profileId))) throw new ValidationProblem([{ pointer: '/profileId', detail: `no quality profile has id ${profileId}` }]);
+    if (!(await this.profiles.findById(profileId))) throw unknownProfile(profileId);
   }
 
   /** What a search of the caller's (anyone's, for an admin) was identified as, and the profile it was ranked by. */

@@ -92,6 +92,28 @@ describe('scout repositories (real Postgres)', () => {
     });
   });
 
+  describe('search pages', () => {
+    it('skip no search created in the same millisecond as the last one of a page', async () => {
+      const searches = new SearchRepository(dataSource);
+      const userId = null;
+      const ids = [randomUUID(), randomUUID(), randomUUID()];
+      for (const id of ids) await searches.create({ id, userId, query: `same-ms ${id}` });
+      const micros = ['.123456', '.123300', '.123100'];
+      for (const [i, id] of ids.entries()) await dataSource.query(`UPDATE searches SET created_at = $2::timestamptz WHERE id = $1`, [id, `2030-01-01T00:00:00${micros[i]}Z`]);
+
+      const seen: string[] = [];
+      let after: { createdAt: Date; id: string } | undefined;
+      for (let page = 0; page < 4; page++) {
+        const [row] = await searches.listPage(userId, 1, after);
+        if (!row) break;
+        seen.push(row.id);
+        after = { createdAt: row.createdAt, id: row.id };
+      }
+
+      expect(seen.slice(0, 3)).toEqual(ids);
+    });
+  });
+
   describe('quality profiles', () => {
     it('keep exactly one default, seed only an empty table, and refuse to delete the default', async () => {
       const profiles = new QualityProfileRepository(dataSource);

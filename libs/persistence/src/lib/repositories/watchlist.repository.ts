@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, In } from 'typeorm';
 import { WatchlistItemEntity, type WatchlistStatus } from '../entities/watchlist-item.entity';
 import type { Transaction } from './processed-message.repository';
+import { UnknownQualityProfileError } from './search.repository';
 
 export interface NewWatchlistItem {
   id: string;
@@ -26,6 +27,14 @@ export class DuplicateWatchlistItemError extends Error {
   }
 }
 
+function translated(error: unknown): unknown {
+  const constraint = (error as { constraint?: string }).constraint;
+  if (constraint === 'uq_watchlist_user_title') return new DuplicateWatchlistItemError();
+  // The profile was deleted between the caller's check and this write.
+  if (constraint === 'watchlist_items_profile_id_fkey') return new UnknownQualityProfileError();
+  return error;
+}
+
 @Injectable()
 export class WatchlistRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -38,8 +47,7 @@ export class WatchlistRepository {
     try {
       return await this.repo().save(this.repo().create({ ...item, status: 'wanted', nextSearchAt: new Date() }));
     } catch (error) {
-      if ((error as { constraint?: string }).constraint === 'uq_watchlist_user_title') throw new DuplicateWatchlistItemError();
-      throw error;
+      throw translated(error);
     }
   }
 
@@ -51,14 +59,28 @@ export class WatchlistRepository {
   listPage(userId: string | null, limit: number, after?: { createdAt: Date; id: string }): Promise<WatchlistItemEntity[]> {
     const query = this.repo().createQueryBuilder('w').orderBy('w.created_at', 'DESC').addOrderBy('w.id', 'DESC').take(limit);
     if (userId) query.andWhere('w.user_id = :userId', { userId });
-    if (after) query.andWhere('(w.created_at, w.id) < (:createdAt, :id)', { createdAt: after.createdAt, id: after.id });
+    // As for searches: the cursor row's own microsecond timestamp, while it exists.
+    if (after) {
+      query.andWhere('(w.created_at, w.id) < (COALESCE((SELECT c.created_at FROM watchlist_items c WHERE c.id = :id), :createdAt), :id)', {
+        createdAt: after.createdAt,
+        id: after.id,
+      });
+    }
     return query.getMany();
   }
 
   async update(id: string, changes: WatchlistChanges): Promise<WatchlistItemEntity | null> {
     if (Object.keys(changes).length > 0) {
       // Pausing or resuming never touches an item whose download is already on its way.
-      await this.repo().createQueryBuilder().update().set(changes).where('id = :id AND status IN (:...open)', { id, open: ['wanted', 'paused'] }).execute();
+      await this.repo()
+        .createQueryBuilder()
+        .update()
+        .set(changes)
+        .where('id = :id AND status IN (:...open)', { id, open: ['wanted', 'paused'] })
+        .execute()
+        .catch((error: unknown) => {
+          throw translated(error);
+        });
     }
     return this.findById(id);
   }
