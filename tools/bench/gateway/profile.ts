@@ -149,7 +149,9 @@ export async function summarizeProfile(
 ): Promise<ProfileSummary> {
   const profile = JSON.parse(await readFile(profilePath, 'utf8')) as CpuProfile;
   // Nx builds each app from its project directory: dist/apps/<app>/main.js comes from apps/<app>.
-  const bundle = await BundleSources.load(bundlePath, join(root, relative(join(root, 'dist'), dirname(bundlePath))), root);
+  // A bundle outside dist is a copy of the gateway's (`--gateway-main`).
+  const fromDist = relative(join(root, 'dist'), dirname(bundlePath));
+  const bundle = await BundleSources.load(bundlePath, join(root, fromDist.startsWith('..') ? 'apps/gateway' : fromDist), root);
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
   // timeDeltas[i] is the time from sample i-1 to sample i: the time spent where sample i-1 was.

@@ -17,6 +17,8 @@ export interface BenchConfig {
   rateLimitPerMinute: number;
   fastifyFrom?: string;
   profile: boolean;
+  /** The build measured, when not dist/apps/gateway (`--gateway-main`). */
+  gatewayMain?: string;
 }
 
 export interface Versions {

@@ -27,7 +27,9 @@ import { ServerProcess, stopServersForGood } from './servers';
 const ROOT = join(__dirname, '../../..');
 const OUTPUT = join(ROOT, 'tmp/bench/gateway.json');
 const PROFILE_DIR = join(ROOT, 'tmp/bench/gateway-profiles');
-const GATEWAY_MAIN = join(ROOT, 'dist/apps/gateway/main.js');
+const BUILT_GATEWAY_MAIN = join(ROOT, 'dist/apps/gateway/main.js');
+/** The gateway build measured: dist/apps/gateway, or the one `--gateway-main` names. */
+let GATEWAY_MAIN = BUILT_GATEWAY_MAIN;
 const BARE_SERVER = join(__dirname, 'bare-server.js');
 const STUB_RATE_LIMIT = join(__dirname, 'stub-rate-limit.js');
 
@@ -41,7 +43,9 @@ const USAGE = `Usage: npm run bench:gateway -- [options]
   --fastify-from DIR  also measure the bare route on Fastify, with Nest and
                       @nestjs/platform-fastify resolved from DIR (a scratch install)
   --profile           also profile the gateway (node --cpu-prof) under each credential's load
-  --skip-build        use dist/apps/gateway as built (still builds it if missing)`;
+  --skip-build        use dist/apps/gateway as built (still builds it if missing)
+  --gateway-main FILE measure this build of the gateway instead (a copy of dist/apps/gateway/main.js,
+                      main.js.map beside it), without building: to compare two builds in the same conditions`;
 
 /** A bad command line: shown with the usage, without a stack trace. */
 class UsageError extends Error {}
@@ -55,6 +59,7 @@ const OPTIONS = {
   'fastify-from': { type: 'string' },
   profile: { type: 'boolean', default: false },
   'skip-build': { type: 'boolean', default: false },
+  'gateway-main': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -83,6 +88,8 @@ function readOptions(): { config: BenchConfig; skipBuild: boolean } {
   if (fastifyFrom && !existsSync(join(fastifyFrom, 'node_modules/@nestjs/platform-fastify'))) {
     throw new UsageError(`--fastify-from: no node_modules/@nestjs/platform-fastify under ${fastifyFrom}`);
   }
+  const gatewayMain = values['gateway-main'] === undefined ? undefined : resolve(values['gateway-main']);
+  if (gatewayMain && !existsSync(gatewayMain)) throw new UsageError(`--gateway-main: no file ${gatewayMain}`);
   return {
     config: {
       connections: int('connections', 1),
@@ -93,6 +100,7 @@ function readOptions(): { config: BenchConfig; skipBuild: boolean } {
       rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
       fastifyFrom,
       profile: values.profile,
+      ...(gatewayMain ? { gatewayMain: relative(ROOT, gatewayMain) } : {}),
     },
     skipBuild: values['skip-build'],
   };
@@ -102,7 +110,11 @@ function progress(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-function buildGateway(skipBuild: boolean): void {
+function buildGateway(skipBuild: boolean, gatewayMain: string | undefined): void {
+  if (gatewayMain) {
+    GATEWAY_MAIN = gatewayMain;
+    return;
+  }
   if (skipBuild && existsSync(GATEWAY_MAIN)) return;
   progress('building the gateway (nx caches an unchanged build)');
   const build = spawnSync('npx', ['nx', 'run', 'gateway:build'], {
@@ -327,7 +339,7 @@ async function main(): Promise<void> {
   cleanup.onInterrupt();
   try {
     const machine = describeMachine();
-    buildGateway(skipBuild);
+    buildGateway(skipBuild, config.gatewayMain && resolve(ROOT, config.gatewayMain));
     const versions: Versions = { node: process.version, nest: await versionOf('@nestjs/core'), express: await versionOf('express') };
     if (config.fastifyFrom) {
       versions.fastify = await versionOf('fastify', config.fastifyFrom);

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import Redis from 'ioredis';
 import { AckPolicy, type Consumer, type JetStreamManager, type JsMsg, type NatsConnection, connect } from 'nats';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { type SearchRequested, Streams, Subjects, decodeMessage } from '@sokoul/contracts';
 import { type FakeTmdb, startFakeTmdb } from '@sokoul/fakes';
@@ -89,8 +90,10 @@ export class SearchBenchEnvironment {
     this.dataSource = createDataSource({ url: testEnvironment.TEST_DATABASE_URL, schema: namespace, poolSize: POOL_SIZE, applicationName: `bench-${namespace}` });
     await this.dataSource.initialize();
     cleanup.add(`Postgres schema ${namespace}`, async () => {
-      await this.dataSource.query(`DROP SCHEMA IF EXISTS "${namespace}" CASCADE`);
-      await this.dataSource.destroy();
+      // After Ctrl-C the measuring loop may still be inside a transaction: close the pool
+      // first (bounded), then drop from a connection of our own.
+      await withTimeout(this.dataSource.destroy(), 5_000).catch(() => undefined);
+      await dropSchema(namespace);
     });
     await runMigrations(this.dataSource);
 
@@ -223,6 +226,32 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(killer);
+}
+
+/** DROP SCHEMA, tried again when it loses a deadlock to a transaction that is still ending. */
+async function dropSchema(schema: string): Promise<void> {
+  const client = new Client({ connectionString: testEnvironment.TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        return;
+      } catch (error) {
+        const retryable = ['40P01', '55P03'].includes((error as { code?: string }).code ?? '');
+        if (!retryable || attempt === 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** SCAN + DEL on a client without the key prefix (ioredis does not prefix SCAN's MATCH). */

@@ -19,6 +19,7 @@ export const STAGES = {
   indexers: 'IndexerSearchService.search (DB list, gate, Torznab, XML)',
   profile: 'quality profile (SELECT)',
   merge: 'mergeHits',
+  blocklist: 'blocklist lookup of the info-hashes (SELECT … IN)',
   parse: 'parseReleaseTitle × releases',
   rank: 'ReleaseRanker.rank × releases (+ rows)',
   store: 'transaction: processed + insertMany + markFinished (+ watchlist grab)',
@@ -142,13 +143,16 @@ export class SearchMeasurements {
     let start = performance.now();
     const merged = mergeHits(outcome.hits);
     sample.merge = since(start);
+    let blocked: Set<string>;
+    [blocked, sample.blocklist] = await timed(() => scout.blocklist.blockedAmong(merged.flatMap((r) => (r.infoHash ? [r.infoHash] : []))));
     start = performance.now();
     const parsed: ParsedRelease[] = merged.map((release) => parseReleaseTitle(release.title));
     sample.parse = since(start);
     start = performance.now();
     // As SearchRunService.find builds its rows.
     const rows: NewRelease[] = merged.map((release, index) => {
-      const ranking = scout.ranker.rank({ ...release, parsed: parsed[index] }, profile, media);
+      const blocklisted = release.infoHash !== null && blocked.has(release.infoHash);
+      const ranking = scout.ranker.rank({ ...release, parsed: parsed[index], blocklisted }, profile, media);
       return { id: randomUUID(), searchId: request.searchId, ...release, parsed: parsed[index] as unknown as Record<string, unknown>, ...ranking };
     });
     sample.rank = since(start);

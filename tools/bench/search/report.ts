@@ -139,7 +139,7 @@ function formatStages(result: SearchBenchResult): string {
   const sum = Object.values(stages).reduce((total, s) => total + s.p50, 0);
   const rows = [['stage (each timed alone, same inputs)', 'p50', 'p95', 'share']];
   for (const [name, label] of Object.entries(STAGES) as Array<[StageName, string]>) {
-    rows.push([`${name.padEnd(9)}${label}`, ms(stages[name].p50), ms(stages[name].p95), `${((stages[name].p50 / sum) * 100).toFixed(0)} %`]);
+    rows.push([`${name.padEnd(10)}${label}`, ms(stages[name].p50), ms(stages[name].p95), `${((stages[name].p50 / sum) * 100).toFixed(0)} %`]);
   }
   rows.push(['sum of the stages', ms(sum), '', ''], ['(whole search, for comparison)', ms(search.p50), ms(search.p95), '']);
   const label = (text: string) => text.replace(/\bN\b/g, String(config.indexers));

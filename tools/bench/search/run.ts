@@ -34,6 +34,9 @@ const USAGE = `Usage: npm run bench:search -- [options]
 /** A bad command line: shown with the usage, without a stack trace. */
 class UsageError extends Error {}
 
+/** After Ctrl-C the clean-up pulls the servers from under the loop: its errors are no news. */
+let interrupted = false;
+
 const OPTIONS = {
   iterations: { type: 'string', default: '30' },
   warmup: { type: 'string', default: '5' },
@@ -130,6 +133,7 @@ async function main(): Promise<void> {
   Logger.overrideLogger(stderrLogger);
   const cleanup = new Cleanup();
   cleanup.onInterrupt();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (interrupted = true));
   try {
     const environment = await SearchBenchEnvironment.start(
       { indexers: config.indexers, resultsPerIndexer: config.resultsPerIndexer, delayMs: config.delayMs, tmdb: config.tmdb, indexerTimeoutMs: config.indexerTimeoutMs },
@@ -172,6 +176,7 @@ function roundFractions(_key: string, value: unknown): unknown {
 }
 
 main().catch((error: Error) => {
+  if (interrupted) return;
   if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}\n`);
   else process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
   process.exitCode = 1;

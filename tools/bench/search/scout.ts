@@ -16,6 +16,7 @@ import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { JetStreamPublisher, MessagingOptions } from '@sokoul/messaging';
 import {
+  BlocklistRepository,
   IndexerRepository,
   ProcessedMessageRepository,
   QualityProfileRepository,
@@ -45,6 +46,7 @@ export interface Scout {
   indexerSearch: IndexerSearchService;
   ranker: ReleaseRanker;
   grabber: WatchlistGrabberService;
+  blocklist: BlocklistRepository;
   searches: SearchRepository;
   releases: ReleaseRepository;
   processed: ProcessedMessageRepository;
@@ -75,6 +77,7 @@ export function assembleScout({ dataSource, redis, publisher, messaging, options
   const indexerSearch = new IndexerSearchService(indexers, new IndexerGate(redis, options), options);
   const ranker = new ReleaseRanker(new QualityProfileRepository(dataSource));
   const grabber = new WatchlistGrabberService(new WatchlistRepository(dataSource), releases, publisher);
-  const service = new SearchRunService(searches, releases, processed, identifier, indexerSearch, ranker, grabber, publisher, messaging);
-  return { service, identifier, indexerSearch, ranker, grabber, searches, releases, processed, indexers };
+  const blocklist = new BlocklistRepository(dataSource);
+  const service = new SearchRunService(searches, releases, blocklist, processed, identifier, indexerSearch, ranker, grabber, publisher, messaging);
+  return { service, identifier, indexerSearch, ranker, grabber, blocklist, searches, releases, processed, indexers };
 }

@@ -81,7 +81,7 @@ export class SearchRunService {
   /** What was stored (so a redelivery announces the same thing), with stable message ids. */
   private async announce(search: SearchEntity, correlationId: string | undefined): Promise<void> {
     if (search.status === 'completed') {
-      const best = await this.releases.listRanked(search.id, RELEASES_IN_EVENT);
+      const best = await this.releases.listRankedSummaries(search.id, RELEASES_IN_EVENT);
       await this.publisher.publish(
         Subjects.releasesFound,
         {
