@@ -49,8 +49,6 @@ describe('scout replicas', () => {
     );
     expect(processed.map((row) => row.message_id).sort()).toEqual(ids.map((id) => `search.requested:${id}`).sort());
 
-    const jsm = await stack.nats.jetstreamManager();
-    const events = await jsm.streams.info(stack.stream('SOKOUL_EVENTS'));
-    expect(events.state.messages).toBe(100);
+    expect(await stack.eventCounts()).toEqual({ 'sokoul.search.completed': 100, 'sokoul.releases.found': 100 });
   });
 });

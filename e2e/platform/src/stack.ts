@@ -41,6 +41,14 @@ export class TestStack {
     return `${this.namespace.toUpperCase()}_${name}`;
   }
 
+  /** How many messages the events stream holds per logical subject (`sokoul.search.completed` → n). */
+  async eventCounts(): Promise<Record<string, number>> {
+    const jsm = await this.nats.jetstreamManager();
+    const { state } = await jsm.streams.info(this.stream('SOKOUL_EVENTS'), { subjects_filter: '>' });
+    const prefix = `${this.namespace}.`;
+    return Object.fromEntries(Object.entries(state.subjects ?? {}).map(([subject, count]) => [subject.startsWith(prefix) ? subject.slice(prefix.length) : subject, count]));
+  }
+
   /** Stops the services, removes this file's streams and schema. */
   async destroy(): Promise<void> {
     await Promise.all(this.services.map((s) => s.stop()));
