@@ -1,15 +1,11 @@
+import { startGatewayTestApp } from '@sokoul/gateway/testing';
 import type { INestApplication } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { type FakeTorznabIndexer, startFakeTorznabIndexer } from '@sokoul/fakes';
-import { AccessModule, AccessTokenService } from '@sokoul/gateway/access';
-import { ProblemDetailsFilter, configureGatewayApplication } from '@sokoul/gateway/http';
-import { AuditLogRepository, IndexerRepository, PersistenceModule, SecretCipher } from '@sokoul/persistence';
-import { RedisModule } from '@sokoul/redis';
-import { removeNamespace, testEnvironment, uniqueNamespace } from '@sokoul/testing';
+import { AccessTokenService } from '@sokoul/gateway/access';
+import { AuditLogRepository, IndexerRepository, SecretCipher } from '@sokoul/persistence';
+import { removeNamespace, uniqueNamespace } from '@sokoul/testing';
 import type { IndexerDto } from './indexer.dto';
 import { IndexersModule } from './indexers.module';
 
@@ -59,18 +55,7 @@ describe('indexers over HTTP (real Postgres, a fake Torznab indexer)', () => {
     jackett = await startFakeTorznabIndexer({ name: 'spec-jackett', flavour: 'jackett' });
     prowlarr = await startFakeTorznabIndexer({ name: 'spec-prowlarr', flavour: 'prowlarr', authFailureStatus: 401 });
     keys.push(jackett.apiKey, prowlarr.apiKey);
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        PersistenceModule.forRoot({ url: testEnvironment.TEST_DATABASE_URL, schema, poolSize: 5, applicationName: 'spec', migrateOnStart: true }),
-        AccessModule.forRoot({ jwtSecret: 'x'.repeat(40), accessTokenTtlSeconds: 900, issuer: 'sokoul', audience: 'sokoul-api' }),
-        RedisModule.forRoot({ url: testEnvironment.REDIS_URL, keyPrefix: schema, connectionName: 'spec' }),
-        IndexersModule.forRoot({ secretsEncryptionKey: ENCRYPTION_KEY, testTimeoutMs: 1_000 }),
-      ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
-    }).compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-    configureGatewayApplication(app as NestExpressApplication);
-    await app.init();
+    app = await startGatewayTestApp({ namespace: schema, imports: [IndexersModule.forRoot({ secretsEncryptionKey: ENCRYPTION_KEY, testTimeoutMs: 1_000 })] });
     const tokens = app.get(AccessTokenService);
     adminToken = await tokens.sign(adminId, 'admin');
     userToken = await tokens.sign(randomUUID(), 'user');

@@ -1,16 +1,12 @@
+import { startGatewayTestApp } from '@sokoul/gateway/testing';
 import type { INestApplication } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { type JetStreamManager, type NatsConnection, connect } from 'nats';
 import request from 'supertest';
 import { type Envelope, type SearchRequested, Streams, Subjects } from '@sokoul/contracts';
-import { AccessModule, AccessTokenService } from '@sokoul/gateway/access';
-import { ProblemDetailsFilter, configureGatewayApplication } from '@sokoul/gateway/http';
-import { MessagingModule, Wire } from '@sokoul/messaging';
-import { type NewRelease, PersistenceModule, QualityProfileRepository, ReleaseRepository, SearchRepository, UserRepository } from '@sokoul/persistence';
-import { RedisModule } from '@sokoul/redis';
+import { AccessTokenService } from '@sokoul/gateway/access';
+import { Wire } from '@sokoul/messaging';
+import { type NewRelease, QualityProfileRepository, ReleaseRepository, SearchRepository, UserRepository } from '@sokoul/persistence';
 import { parseReleaseTitle } from '@sokoul/release-parser';
 import { removeNamespace, testEnvironment, uniqueNamespace } from '@sokoul/testing';
 import type { ReleaseDto } from './release.dto';
@@ -82,29 +78,7 @@ describe('searches and their releases over HTTP (real Postgres, NATS JetStream)'
   }
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        PersistenceModule.forRoot({ url: testEnvironment.TEST_DATABASE_URL, schema: namespace, poolSize: 5, applicationName: 'spec', migrateOnStart: true }),
-        AccessModule.forRoot({ jwtSecret: 'x'.repeat(40), accessTokenTtlSeconds: 900, issuer: 'sokoul', audience: 'sokoul-api' }),
-        RedisModule.forRoot({ url: testEnvironment.REDIS_URL, keyPrefix: namespace, connectionName: 'spec' }),
-        MessagingModule.forRoot({
-          service: 'gateway',
-          instanceId: 'spec',
-          servers: testEnvironment.NATS_URL,
-          namespace,
-          ackWaitMs: 30_000,
-          maxDeliver: 3,
-          retryBackoffMs: [100],
-          concurrency: 1,
-          drainTimeoutMs: 1_000,
-        }),
-        SearchesModule,
-      ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
-    }).compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-    configureGatewayApplication(app as NestExpressApplication);
-    await app.init();
+    app = await startGatewayTestApp({ namespace, imports: [SearchesModule], messaging: true });
     nc = await connect({ servers: testEnvironment.NATS_URL });
     jsm = await nc.jetstreamManager();
 

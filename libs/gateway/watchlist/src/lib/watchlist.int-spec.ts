@@ -1,15 +1,11 @@
+import { startGatewayTestApp } from '@sokoul/gateway/testing';
 import type { INestApplication } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AccessModule, AccessTokenService } from '@sokoul/gateway/access';
-import { ProblemDetailsFilter, configureGatewayApplication } from '@sokoul/gateway/http';
-import { PersistenceModule, QualityProfileRepository, SearchRepository, UserRepository, WatchlistRepository } from '@sokoul/persistence';
-import { RedisModule } from '@sokoul/redis';
-import { removeNamespace, testEnvironment, uniqueNamespace } from '@sokoul/testing';
+import { AccessTokenService } from '@sokoul/gateway/access';
+import { QualityProfileRepository, SearchRepository, UserRepository, WatchlistRepository } from '@sokoul/persistence';
+import { removeNamespace, uniqueNamespace } from '@sokoul/testing';
 import type { WatchlistItemDto } from './watchlist-item.dto';
 import { WatchlistModule } from './watchlist.module';
 
@@ -82,18 +78,7 @@ describe('the watchlist over HTTP (real Postgres, Redis)', () => {
   }
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        PersistenceModule.forRoot({ url: testEnvironment.TEST_DATABASE_URL, schema: namespace, poolSize: 5, applicationName: 'spec', migrateOnStart: true }),
-        AccessModule.forRoot({ jwtSecret: 'x'.repeat(40), accessTokenTtlSeconds: 900, issuer: 'sokoul', audience: 'sokoul-api' }),
-        RedisModule.forRoot({ url: testEnvironment.REDIS_URL, keyPrefix: namespace, connectionName: 'spec' }),
-        WatchlistModule,
-      ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
-    }).compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-    configureGatewayApplication(app as NestExpressApplication);
-    await app.init();
+    app = await startGatewayTestApp({ namespace, imports: [WatchlistModule] });
 
     const users = app.get(UserRepository);
     const tokens = app.get(AccessTokenService);
