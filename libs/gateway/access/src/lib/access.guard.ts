@@ -71,6 +71,6 @@ export class AccessGuard implements CanActivate {
     const apiKey = request.header('x-api-key');
     if (!apiKey || !this.apiKeys || !/^sk_[A-Za-z0-9_-]{43}$/.test(apiKey)) return undefined;
     const found = await this.apiKeys.authenticate(hashApiKey(apiKey));
-    return found ? { userId: found.user.id, role: found.user.role, scopes: found.key.scopes } : undefined;
+    return found ? { userId: found.userId, role: found.role, scopes: found.scopes } : undefined;
   }
 }
