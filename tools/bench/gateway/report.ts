@@ -161,7 +161,7 @@ function formatResults(result: BenchResult): string {
   const stubbed = byKey.get('bearer-no-redis');
   if (bearer && stubbed) {
     lines.push(
-      `  Rate limit (one Redis MULTI per request): (b) / (d) = ${times(result.rateLimitCost.requestsPerSecond)} req/s, ${times(result.rateLimitCost.p99)} p99, ${times(result.rateLimitCost.byCpu)} by CPU;`,
+      `  Rate limit (one Redis round trip per request): (b) / (d) = ${times(result.rateLimitCost.requestsPerSecond)} req/s, ${times(result.rateLimitCost.p99)} p99, ${times(result.rateLimitCost.byCpu)} by CPU;`,
       `    the gateway's CPU per request ${count(bearer.serverCpuPerRequestUs)} µs with it, ${count(stubbed.serverCpuPerRequestUs)} µs without.`,
     );
   }

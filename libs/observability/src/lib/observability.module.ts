@@ -1,7 +1,6 @@
 import { type DynamicModule, type MiddlewareConsumer, type NestModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { HttpMetricsInterceptor } from './http-metrics.interceptor';
+import { httpMetricsMiddleware } from './http-metrics.middleware';
 import { traceMiddleware } from './trace.middleware';
 
 @Module({})
@@ -17,11 +16,10 @@ export class ObservabilityModule implements NestModule {
           defaultMetrics: { enabled: true },
         }),
       ],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor }],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(traceMiddleware).forRoutes('*path');
+    consumer.apply(httpMetricsMiddleware, traceMiddleware).forRoutes('*path');
   }
 }

@@ -32,7 +32,9 @@ export class RedisModule implements OnApplicationShutdown {
 
   /**
    * One client per process. Redis holds only what can be rebuilt (caches, counters, short-lived
-   * keys), so commands fail fast while it is down instead of queueing without bound.
+   * keys), so commands fail fast while it is down instead of queueing without bound. Commands
+   * sent in the same tick of the event loop (concurrent requests' rate-limit hits) go out in one
+   * write and come back in one read (auto-pipelining): same commands, same order, fewer system calls.
    */
   static forRoot(options: RedisOptions): DynamicModule {
     return {
@@ -46,6 +48,7 @@ export class RedisModule implements OnApplicationShutdown {
               keyPrefix: options.keyPrefix ? `${options.keyPrefix}:` : undefined,
               connectionName: options.connectionName,
               maxRetriesPerRequest: 1,
+              enableAutoPipelining: true,
               enableOfflineQueue: false,
               lazyConnect: false,
               retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),

@@ -1,6 +1,13 @@
-import { SignJWT, UnsecuredJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
+import { SignJWT, UnsecuredJWT, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify } from 'jose';
 import { AccessTokenService } from './access-token.service';
 import type { AccessOptions } from './access.options';
+
+// The real jose, with its verification counted: what the cache of verified tokens saves.
+jest.mock('jose', () => {
+  const actual = jest.requireActual<typeof import('jose')>('jose');
+  return { ...actual, jwtVerify: jest.fn(actual.jwtVerify) };
+});
+const verifications = jwtVerify as jest.MockedFunction<typeof jwtVerify>;
 
 const OPTIONS: AccessOptions = {
   jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256!',
@@ -155,5 +162,94 @@ describe('AccessTokenService', () => {
     ])('garbage: %s', async (_case, token) => {
       expect(await service.verify(token)).toBeUndefined();
     });
+  });
+});
+
+describe('AccessTokenService: verified tokens are remembered until they expire', () => {
+  const START = new Date('2026-11-24T10:00:00.250Z');
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: START, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    verifications.mockClear();
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('verifies a token once, then answers the same principal from memory', async () => {
+    const service = new AccessTokenService(OPTIONS);
+    const token = await service.sign(USER_ID, 'admin');
+
+    const answers = [await service.verify(token), await service.verify(token), await service.verify(token)];
+
+    expect(answers).toEqual([{ userId: USER_ID, role: 'admin' }, { userId: USER_ID, role: 'admin' }, { userId: USER_ID, role: 'admin' }]);
+    expect(verifications).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers exactly as verification would on both sides of the expiry: valid until the last ms before exp, then refused', async () => {
+    const cached = new AccessTokenService(OPTIONS);
+    const uncached = new AccessTokenService({ ...OPTIONS, verifiedTokenCacheSize: 0 });
+    const token = await cached.sign(USER_ID, 'user');
+    const expMs = decodeJwt(token).exp! * 1000;
+    expect(await cached.verify(token)).toEqual({ userId: USER_ID, role: 'user' });
+
+    jest.setSystemTime(expMs - 1);
+    const justBefore = [await cached.verify(token), await uncached.verify(token)];
+    jest.setSystemTime(expMs);
+    const atExpiry = [await cached.verify(token), await uncached.verify(token)];
+    jest.setSystemTime(expMs + 3_600_000);
+    const later = await cached.verify(token);
+
+    expect(justBefore).toEqual([{ userId: USER_ID, role: 'user' }, { userId: USER_ID, role: 'user' }]);
+    expect(atExpiry).toEqual([undefined, undefined]);
+    expect(later).toBeUndefined();
+  });
+
+  it('remembers nothing that failed: a refused token is verified (and refused) every time', async () => {
+    const service = new AccessTokenService(OPTIONS);
+    const other = new AccessTokenService({ ...OPTIONS, jwtSecret: 'another-secret-that-is-also-long-enough!!' });
+    const foreign = await other.sign(USER_ID, 'admin');
+    verifications.mockClear();
+
+    expect([await service.verify(foreign), await service.verify(foreign)]).toEqual([undefined, undefined]);
+    expect(verifications).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not let a remembered token vouch for a tampered copy of it (user → admin)', async () => {
+    const service = new AccessTokenService(OPTIONS);
+    const token = await service.sign(USER_ID, 'user');
+    expect(await service.verify(token)).toEqual({ userId: USER_ID, role: 'user' });
+    const [header, , signature] = token.split('.');
+    const payload = Buffer.from(JSON.stringify({ ...decodeJwt(token), role: 'admin' })).toString('base64url');
+
+    expect(await service.verify(`${header}.${payload}.${signature}`)).toBeUndefined();
+  });
+
+  it('keeps at most verifiedTokenCacheSize tokens, forgetting the least recently used first', async () => {
+    const service = new AccessTokenService({ ...OPTIONS, verifiedTokenCacheSize: 2 });
+    const [a, b, c] = [await service.sign(USER_ID, 'user'), await service.sign(USER_ID, 'user'), await service.sign(USER_ID, 'admin')];
+    await service.verify(a);
+    await service.verify(b);
+    await service.verify(a); // a is now the most recently used
+    await service.verify(c); // full: b goes
+    verifications.mockClear();
+
+    await service.verify(a);
+    await service.verify(c);
+    expect(verifications).toHaveBeenCalledTimes(0);
+    expect(await service.verify(b)).toEqual({ userId: USER_ID, role: 'user' });
+    expect(verifications).toHaveBeenCalledTimes(1);
+  });
+
+  it('hands out a frozen principal: a request cannot change what the next one with the token gets', async () => {
+    const service = new AccessTokenService(OPTIONS);
+    const token = await service.sign(USER_ID, 'user');
+
+    const principal = await service.verify(token);
+
+    expect(Object.isFrozen(principal)).toBe(true);
+    expect(() => Object.assign(principal as object, { role: 'admin' })).toThrow(TypeError);
+    expect(await service.verify(token)).toEqual({ userId: USER_ID, role: 'user' });
   });
 });

@@ -6,4 +6,6 @@ export interface AccessOptions {
   accessTokenTtlSeconds: number;
   issuer: string;
   audience: string;
+  /** How many verified tokens to remember until they expire (default 10,000; 0 turns it off). */
+  verifiedTokenCacheSize?: number;
 }

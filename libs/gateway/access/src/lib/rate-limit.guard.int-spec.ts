@@ -1,10 +1,11 @@
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+import Redis from 'ioredis';
 import request from 'supertest';
 import { ProblemDetailsFilter } from '@sokoul/gateway/http';
-import { RedisModule } from '@sokoul/redis';
-import { testEnvironment, uniqueNamespace } from '@sokoul/testing';
+import { REDIS_CLIENT, RedisModule } from '@sokoul/redis';
+import { freePort, testEnvironment, uniqueNamespace } from '@sokoul/testing';
 import { Public } from './access.decorators';
 import { AccessModule } from './access.module';
 import { AccessTokenService } from './access-token.service';
@@ -28,8 +29,8 @@ describe('rate limits (real Redis, shared by replicas)', () => {
   const prefix = uniqueNamespace('ratelimit');
   const apps: INestApplication[] = [];
 
-  async function replica(): Promise<INestApplication> {
-    const moduleRef = await Test.createTestingModule({
+  async function replica(redis?: Redis): Promise<INestApplication> {
+    const builder = Test.createTestingModule({
       imports: [
         RedisModule.forRoot({ url: testEnvironment.REDIS_URL, keyPrefix: prefix, connectionName: 'spec' }),
         AccessModule.forRoot({ jwtSecret: 'k'.repeat(40), accessTokenTtlSeconds: 900, issuer: 'sokoul', audience: 'sokoul-api' }),
@@ -37,7 +38,8 @@ describe('rate limits (real Redis, shared by replicas)', () => {
       ],
       controllers: [PingController],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
-    }).compile();
+    });
+    const moduleRef = await (redis ? builder.overrideProvider(REDIS_CLIENT).useValue(redis) : builder).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     apps.push(app);
@@ -72,5 +74,24 @@ describe('rate limits (real Redis, shared by replicas)', () => {
       statuses.push((await request(app.getHttpServer()).get('/api/v1/me').set('Authorization', `Bearer ${token}`)).status);
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it('lets requests through, without RateLimit headers, when Redis cannot be reached (fails open)', async () => {
+    // Nothing listens on a free port: every command fails at once, as the gateway's client does while Redis is down.
+    const unreachable = new Redis(await freePort(), '127.0.0.1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      keyPrefix: `${prefix}:`,
+    });
+    const app = await replica(unreachable);
+
+    const responses = [];
+    for (let i = 0; i < 4; i++) responses.push(await request(app.getHttpServer()).get('/api/v1/ping'));
+
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(responses[0].headers['ratelimit-limit']).toBeUndefined();
   });
 });
