@@ -4,6 +4,7 @@
 # tests, the builds, and the end-to-end suite against the services as real processes.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh"
+bash tools/stack/test-tools.sh
 rm -rf tmp/test-results
 npx nx run-many -t lint test build --output-style=static
 npx nx run e2e:e2e --output-style=static

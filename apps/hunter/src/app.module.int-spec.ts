@@ -8,5 +8,5 @@ describeServiceModule({
   forRoot: (config, instanceId) => AppModule.forRoot(config, instanceId),
   portVariable: 'HUNTER_PORT',
   defaultPort: 3002,
-  readiness: ['nats'],
+  readiness: ['nats', 'postgres'],
 });

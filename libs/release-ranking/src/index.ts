@@ -28,3 +28,4 @@ export {
   type RejectionCode,
 } from './lib/rank-release';
 export { QUALITY_NAMES, LANGUAGES, PRE_RELEASE_QUALITIES } from './lib/vocabulary';
+export { matchReleaseToMedia, type MediaMatch } from './lib/media-match';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { downloadRequestedSchema } from './payloads/downloads';
+import { downloadProgressSchema, downloadRequestedSchema, downloadUpdatedSchema } from './payloads/downloads';
 import { qualityProfileChangedSchema, releasesFoundSchema } from './payloads/releases';
 import { searchCompletedSchema, searchRequestedSchema } from './payloads/search';
 import { type MessageKind, type Subject, Subjects } from './subjects';
@@ -43,6 +43,18 @@ export const MessageCatalog = {
     type: 'download.requested',
     schemaVersion: 1,
     schema: downloadRequestedSchema,
+  },
+  [Subjects.downloadUpdated]: {
+    kind: 'event',
+    type: 'download.updated',
+    schemaVersion: 1,
+    schema: downloadUpdatedSchema,
+  },
+  [Subjects.downloadProgress]: {
+    kind: 'event',
+    type: 'download.progress',
+    schemaVersion: 1,
+    schema: downloadProgressSchema,
   },
 } as const satisfies Record<Subject, MessageDefinition>;
 

@@ -9,6 +9,8 @@ export const Subjects = {
   releasesFound: 'sokoul.releases.found',
   qualityProfileChanged: 'sokoul.quality-profile.changed',
   downloadRequested: 'sokoul.download.requested',
+  downloadUpdated: 'sokoul.download.updated',
+  downloadProgress: 'sokoul.download.progress',
 } as const;
 
 export type Subject = (typeof Subjects)[keyof typeof Subjects];

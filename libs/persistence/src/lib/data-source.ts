@@ -3,8 +3,10 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 import { AppSettingEntity } from './entities/app-setting.entity';
 import { AuditEntryEntity } from './entities/audit-entry.entity';
 import { BlocklistEntryEntity } from './entities/blocklist-entry.entity';
+import { DownloadEntity } from './entities/download.entity';
 import { IndexerEntity } from './entities/indexer.entity';
 import { InviteEntity } from './entities/invite.entity';
+import { LibraryFileEntity } from './entities/library-file.entity';
 import { ProcessedMessageEntity } from './entities/processed-message.entity';
 import { QualityProfileEntity } from './entities/quality-profile.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
@@ -20,6 +22,7 @@ import { Invites1764400000000 } from './migrations/1764400000000-Invites';
 import { Scout1764500000000 } from './migrations/1764500000000-Scout';
 import { Watchlist1764600000000 } from './migrations/1764600000000-Watchlist';
 import { Blocklist1764700000000 } from './migrations/1764700000000-Blocklist';
+import { Downloads1764800000000 } from './migrations/1764800000000-Downloads';
 
 export interface DatabaseOptions {
   url: string;
@@ -29,10 +32,10 @@ export interface DatabaseOptions {
   applicationName: string;
 }
 
-export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity, InviteEntity, IndexerEntity, QualityProfileEntity, ReleaseEntity, WatchlistItemEntity, BlocklistEntryEntity];
+export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity, InviteEntity, IndexerEntity, QualityProfileEntity, ReleaseEntity, WatchlistItemEntity, BlocklistEntryEntity, DownloadEntity, LibraryFileEntity];
 
 /** Listed, not globbed: services are bundled, and a glob finds nothing in a bundle. */
-export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000, Watchlist1764600000000, Blocklist1764700000000];
+export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000, Watchlist1764600000000, Blocklist1764700000000, Downloads1764800000000];
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {

@@ -65,8 +65,10 @@ describe('migrations', () => {
     'app_settings',
     'audit_log',
     'blocklist',
+    'downloads',
     'indexers',
     'invites',
+    'library_files',
     'processed_messages',
     'quality_profiles',
     'refresh_tokens',
@@ -83,13 +85,18 @@ describe('migrations', () => {
 
     const applied = await runMigrations(dataSource);
 
-    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000', 'Scout1764500000000', 'Watchlist1764600000000', 'Blocklist1764700000000']);
+    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000', 'Scout1764500000000', 'Watchlist1764600000000', 'Blocklist1764700000000', 'Downloads1764800000000']);
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
     expect(await indexesIn(dataSource, schema)).toEqual([
       'idx_api_keys_user',
       'idx_audit_log_action',
       'idx_audit_log_actor',
+      'idx_downloads_claimable',
+      'idx_downloads_created',
+      'idx_downloads_user_created',
       'idx_invites_created_at',
+      'idx_library_files_download',
+      'idx_library_files_user_created',
       'idx_processed_messages_processed_at',
       'idx_refresh_tokens_family',
       'idx_refresh_tokens_user',
@@ -99,8 +106,11 @@ describe('migrations', () => {
       'idx_watchlist_user_created',
       'uq_api_keys_hash',
       'uq_blocklist_info_hash',
+      'uq_downloads_active_info_hash',
+      'uq_downloads_request',
       'uq_indexers_name',
       'uq_invites_code_hash',
+      'uq_library_files_path',
       'uq_quality_profiles_default',
       'uq_quality_profiles_name',
       'uq_refresh_tokens_hash',
@@ -128,7 +138,7 @@ describe('migrations', () => {
     await runMigrations(dataSource);
 
     await dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'blocklist'));
+    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'downloads' && t !== 'library_files'));
     for (let i = 1; i < ALL_MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
 
     expect(await tablesIn(dataSource, schema)).toEqual(['typeorm_migrations']);

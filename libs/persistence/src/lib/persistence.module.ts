@@ -8,6 +8,8 @@ import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AppSettingRepository } from './repositories/app-setting.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
 import { BlocklistRepository } from './repositories/blocklist.repository';
+import { DownloadRepository } from './repositories/download.repository';
+import { LibraryFileRepository } from './repositories/library-file.repository';
 import { IndexerRepository } from './repositories/indexer.repository';
 import { InviteRepository } from './repositories/invite.repository';
 import { ProcessedMessageRepository } from './repositories/processed-message.repository';
@@ -18,7 +20,7 @@ import { SearchRepository } from './repositories/search.repository';
 import { UserRepository } from './repositories/user.repository';
 import { WatchlistRepository } from './repositories/watchlist.repository';
 
-const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository, IndexerRepository, QualityProfileRepository, ReleaseRepository, WatchlistRepository, BlocklistRepository];
+const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository, IndexerRepository, QualityProfileRepository, ReleaseRepository, WatchlistRepository, BlocklistRepository, DownloadRepository, LibraryFileRepository];
 
 @Global()
 @Module({})

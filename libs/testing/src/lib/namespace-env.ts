@@ -1,3 +1,6 @@
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'nats';
 import { Client } from 'pg';
 import { testEnvironment } from './test-environment';
@@ -12,6 +15,11 @@ export function namespaceEnv(namespace: string): Record<string, string> {
     SOKOUL_NAMESPACE: namespace,
     AUTH_JWT_SECRET: `test-secret-of-${namespace}-padded-to-32-chars`,
     SECRETS_ENCRYPTION_KEY: `test-encryption-key-of-${namespace}-padded`,
+    // The hunter's folders and a peer port of its own; no DHT or UPnP from a test.
+    HUNTER_DOWNLOAD_DIR: join(tmpdir(), 'sokoul-test', namespace, 'downloads'),
+    HUNTER_LIBRARY_DIR: join(tmpdir(), 'sokoul-test', namespace, 'library'),
+    HUNTER_BT_PORT: '0',
+    HUNTER_BT_PUBLIC_DISCOVERY: 'false',
   };
 }
 
@@ -27,4 +35,5 @@ export async function removeNamespace(namespace: string): Promise<void> {
     await jsm.streams.delete(`${namespace.toUpperCase()}_${stream}`).catch(() => undefined);
   }
   await nc.close();
+  await rm(join(tmpdir(), 'sokoul-test', namespace), { recursive: true, force: true });
 }

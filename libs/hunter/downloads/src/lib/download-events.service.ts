@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { type DownloadProgress, Subjects } from '@sokoul/contracts';
+import { JetStreamPublisher } from '@sokoul/messaging';
+import type { DownloadEntity } from '@sokoul/persistence';
+
+/** Announces a download's state changes and progress; ids are stable so a repeat is de-duplicated. */
+@Injectable()
+export class DownloadEventsService {
+  constructor(private readonly publisher: JetStreamPublisher) {}
+
+  async updated(download: DownloadEntity, details: { blocklisted?: boolean; attempt?: number } = {}): Promise<void> {
+    await this.publisher.publish(
+      Subjects.downloadUpdated,
+      {
+        downloadId: download.id,
+        requestId: download.requestId,
+        requestedBy: download.userId,
+        watchlistItemId: download.watchlistItemId,
+        releaseId: download.releaseId,
+        infoHash: download.infoHash,
+        title: download.title,
+        status: download.status,
+        failureCode: download.failureCode,
+        reason: download.error,
+        blocklisted: details.blocklisted ?? false,
+        occurredAt: new Date().toISOString(),
+      },
+      // One event per state a download reaches (per attempt: a retried download may start again).
+      { id: `download.updated:${download.id}:${download.status}:${details.attempt ?? download.attempts}` },
+    );
+  }
+
+  async progress(progress: DownloadProgress): Promise<void> {
+    await this.publisher.publish(Subjects.downloadProgress, progress, { id: `download.progress:${progress.downloadId}:${progress.observedAt}` });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './lib/local-swarm';
+export * from './lib/transmission-daemon';
+export * from './lib/qbittorrent-daemon';
