@@ -27,7 +27,8 @@ function boundaries({ inSpecs }) {
       { sourceTag: 'scope:hunter', onlyDependOnLibsWithTags: ['scope:hunter', 'scope:shared'] },
       { sourceTag: 'scope:oracle', onlyDependOnLibsWithTags: ['scope:oracle', 'scope:shared'] },
       { sourceTag: 'scope:sentinel', onlyDependOnLibsWithTags: ['scope:sentinel', 'scope:shared'] },
-      { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+      // The end-to-end suite drives the whole platform: it may use any scope's test helpers (a local swarm).
+      { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared', 'scope:hunter'] },
     ],
   };
 }

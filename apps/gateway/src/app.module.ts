@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { resolve } from 'node:path';
 import { AccessModule, RateLimitModule } from '@sokoul/gateway/access';
 import { AuthModule } from '@sokoul/gateway/auth';
+import { DownloadsModule } from '@sokoul/gateway/downloads';
 import { ProblemDetailsFilter } from '@sokoul/gateway/http';
 import { IndexersModule } from '@sokoul/gateway/indexers';
 import { QualityProfilesModule } from '@sokoul/gateway/quality-profiles';
@@ -49,6 +51,7 @@ export class AppModule {
         IndexersModule.forRoot({ secretsEncryptionKey: config.SECRETS_ENCRYPTION_KEY }),
         QualityProfilesModule,
         WatchlistModule,
+        DownloadsModule.forRoot({ defaultClient: config.HUNTER_DEFAULT_CLIENT, libraryDir: resolve(config.GATEWAY_LIBRARY_DIR) }),
         RealtimeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -40,6 +40,10 @@ export const gatewayConfigSchema = z.object({
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(30),
   LOGIN_THROTTLE_WINDOW_S: positiveInt(15 * 60),
   AUTH_REGISTRATION: z.enum(['open', 'invite', 'closed'], { error: 'expected open, invite or closed' }).default('open'),
+  /** The hunters' library folder as this gateway sees it (read-only is enough): served by /library/:id/stream. */
+  GATEWAY_LIBRARY_DIR: z.string().min(1).default('data/library'),
+  /** Shared with the hunters: the BitTorrent client a download uses unless its request names one. */
+  HUNTER_DEFAULT_CLIENT: z.enum(['embedded', 'transmission', 'qbittorrent']).default('embedded'),
   ...secretsEnv,
   ...databaseEnv,
   ...natsEnv,

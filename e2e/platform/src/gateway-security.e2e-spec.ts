@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, UnsecuredJWT } from 'jose';
@@ -221,7 +222,29 @@ describe('gateway security suite (real HTTP, built gateway)', () => {
     };
     const adminQualityProfile = async () =>
       createdByAdmin('/api/v1/quality-profiles', { name: `profile ${Math.random().toString(36).slice(2)}`, rules: { qualities: ['WEBDL-1080p'], cutoff: 'WEBDL-1080p' } });
+    /** An admin's magnet download (a random info-hash: no hunter runs here, it just stays queued). */
+    const adminDownload = async () => {
+      const infoHash = [...Array(40)].map(() => Math.floor(Math.random() * 16).toString(16)).join('');
+      return createdByAdmin('/api/v1/downloads', { magnet: `magnet:?xt=urn:btih:${infoHash}&dn=Admin.Private.Film.1927` });
+    };
+    /** A library file of Alice's: only a hunter files them, so the row is written as a hunter would. */
+    const aliceLibraryFile = async () => {
+      const id = randomUUID();
+      await stack.db.query(`INSERT INTO library_files (id, user_id, relative_path, size_bytes, sha256, import_method) VALUES ($1, $2, $3, 1, $4, 'copy')`, [
+        id,
+        alice.userId,
+        `Alice Film (2001)/Alice Film (2001) ${id}.mkv`,
+        'a'.repeat(64),
+      ]);
+      return id;
+    };
     const owned: Record<string, (() => Promise<string>) & { bob?: Record<string, number> }> = {
+      '/api/v1/downloads/{id}': adminDownload,
+      '/api/v1/downloads/{id}/pause': adminDownload,
+      '/api/v1/downloads/{id}/resume': adminDownload,
+      '/api/v1/downloads/{id}/cancel': adminDownload,
+      '/api/v1/library/{id}': aliceLibraryFile,
+      '/api/v1/library/{id}/stream': aliceLibraryFile,
       '/api/v1/searches/{id}': aliceSearch,
       '/api/v1/searches/{id}/releases': aliceSearch,
       '/api/v1/indexers/{id}': adminIndexer,

@@ -75,6 +75,8 @@ export interface FakeTorznabIndexerOptions extends FakeTorznabBehaviour {
   readonly generate?: FakeTorznabGenerateOptions;
   /** HTTP status of the `<error code="100">` answer to a wrong key: 200 like Jackett (default) or 401. */
   readonly authFailureStatus?: 200 | 401;
+  /** The trackers its magnet links name; public ones by default (a test with a real swarm gives its own). */
+  readonly trackers?: readonly string[];
 }
 
 export interface RecordedRequest {
@@ -193,7 +195,7 @@ export async function startFakeTorznabIndexer(options: FakeTorznabIndexerOptions
         send(res, 404, 'text/plain; charset=utf-8', 'Not Found');
         return;
       }
-      res.setHeader('Location', magnetFor(release, release.title));
+      res.setHeader('Location', magnetFor(release, release.title, options.trackers ?? TRACKERS));
       send(res, 302, 'text/plain; charset=utf-8', '');
       return;
     }
@@ -228,7 +230,7 @@ export async function startFakeTorznabIndexer(options: FakeTorznabIndexerOptions
       .filter((release) => matches(release, parsed))
       .sort((a, b) => Date.parse(b.publishDate) - Date.parse(a.publishDate));
     const page = matching.slice(parsed.offset, parsed.offset + parsed.limit);
-    return xml(feedXml(page, { flavour, name, origin, apiKey }));
+    return xml(feedXml(page, { flavour, name, origin, apiKey, trackers: options.trackers ?? TRACKERS }));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -554,6 +556,7 @@ interface FeedContext {
   name: string;
   origin: string;
   apiKey: string;
+  trackers: readonly string[];
 }
 
 function feedXml(releases: readonly FakeTorznabRelease[], context: FeedContext): string {
@@ -604,9 +607,9 @@ function downloadUrl(release: FakeTorznabRelease, context: FeedContext): string 
 
 const TRACKERS = ['udp://tracker.opentrackr.org:1337/announce', 'udp://open.stealth.si:80/announce', 'udp://exodus.desync.com:6969/announce'];
 
-function magnetFor(release: FakeTorznabRelease, title: string): string {
+function magnetFor(release: FakeTorznabRelease, title: string, trackers: readonly string[]): string {
   const btih = release.advertised?.base32 ? base32(Buffer.from(release.infoHash, 'hex')) : release.infoHash;
-  return `magnet:?xt=urn:btih:${btih}&dn=${encodeURIComponent(title)}${TRACKERS.map((tracker) => `&tr=${encodeURIComponent(tracker)}`).join('')}`;
+  return `magnet:?xt=urn:btih:${btih}&dn=${encodeURIComponent(title)}${trackers.map((tracker) => `&tr=${encodeURIComponent(tracker)}`).join('')}`;
 }
 
 function base32(bytes: Buffer): string {
@@ -630,7 +633,7 @@ function imdbDigits(imdbId: string | undefined): string | undefined {
 }
 
 function jackettItem(release: FakeTorznabRelease, context: FeedContext): string {
-  const magnet = magnetFor(release, release.title);
+  const magnet = magnetFor(release, release.title, context.trackers);
   const link = release.advertised?.magnetOnly ? magnet : downloadUrl(release, context);
   const details = detailsUrl(release, context);
   const lines = [
@@ -667,7 +670,7 @@ function jackettItem(release: FakeTorznabRelease, context: FeedContext): string 
 }
 
 function prowlarrItem(release: FakeTorznabRelease, context: FeedContext): string {
-  const magnet = magnetFor(release, release.title);
+  const magnet = magnetFor(release, release.title, context.trackers);
   const link = release.advertised?.magnetOnly ? undefined : downloadUrl(release, context);
   const details = detailsUrl(release, context);
   const lines = [

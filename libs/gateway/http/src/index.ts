@@ -6,3 +6,4 @@ export * from './lib/configure-gateway-application';
 export * from './lib/rate-limiter';
 export * from './lib/api-operation.decorator';
 export * from './lib/client-info';
+export * from './lib/keyset-cursor';

@@ -18,6 +18,7 @@ export function namespaceEnv(namespace: string): Record<string, string> {
     // The hunter's folders and a peer port of its own; no DHT or UPnP from a test.
     HUNTER_DOWNLOAD_DIR: join(tmpdir(), 'sokoul-test', namespace, 'downloads'),
     HUNTER_LIBRARY_DIR: join(tmpdir(), 'sokoul-test', namespace, 'library'),
+    GATEWAY_LIBRARY_DIR: join(tmpdir(), 'sokoul-test', namespace, 'library'),
     HUNTER_BT_PORT: '0',
     HUNTER_BT_PUBLIC_DISCOVERY: 'false',
   };

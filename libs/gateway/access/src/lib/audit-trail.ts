@@ -17,7 +17,8 @@ export type AuditAction =
   | 'indexer.updated'
   | 'indexer.deleted'
   | 'indexer.tested'
-  | 'quality_profile.changed';
+  | 'quality_profile.changed'
+  | 'download.requested';
 
 export interface AuditEvent {
   action: AuditAction;

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { type SearchCompleted, Subjects } from '@sokoul/contracts';
 import type { MessageContext, SubscriptionExtras } from '@sokoul/messaging';
+import { toClientEvent } from './client-event';
 import { RealtimeGateway } from './realtime.gateway';
 
 /** Every gateway replica reads every completion (broadcast) and tells its own clients. */
@@ -11,9 +12,6 @@ export class SearchCompletedHandler {
 
   @EventPattern(Subjects.searchCompleted, { delivery: 'broadcast' } satisfies SubscriptionExtras)
   handle(@Payload() payload: SearchCompleted, @Ctx() context: MessageContext): void {
-    this.realtime.broadcast(
-      { type: context.envelope.type, id: context.messageId, occurredAt: context.envelope.occurredAt, data: payload },
-      payload.requestedBy,
-    );
+    this.realtime.broadcast(toClientEvent(payload, context), payload.requestedBy);
   }
 }

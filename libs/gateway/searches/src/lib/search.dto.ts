@@ -37,22 +37,6 @@ export const listSearchesSchema = z.strictObject({
 });
 export type ListSearchesDto = z.infer<typeof listSearchesSchema>;
 
-/** Opaque to clients: the position after the last row of a page. */
-export function encodeCursor(search: { createdAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify([search.createdAt, search.id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } | undefined {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    const date = new Date(String(createdAt));
-    if (Number.isNaN(date.getTime()) || !z.uuid().safeParse(id).success) return undefined;
-    return { createdAt: date, id: String(id) };
-  } catch {
-    return undefined;
-  }
-}
-
 const mediaSchema = z
   .object({
     kind: z.enum(['movie', 'series']),

@@ -2,11 +2,11 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Subjects } from '@sokoul/contracts';
 import { type Principal, isAdmin } from '@sokoul/gateway/access';
-import { ProblemException, ServiceUnavailableProblem, ValidationProblem } from '@sokoul/gateway/http';
+import { ProblemException, ServiceUnavailableProblem, ValidationProblem, decodeCursor, encodeCursor } from '@sokoul/gateway/http';
 import { JetStreamPublisher, PublishError } from '@sokoul/messaging';
 import { QualityProfileRepository, ReleaseRepository, type SearchEntity, SearchRepository, UnknownQualityProfileError } from '@sokoul/persistence';
 import { type ReleasePageDto, decodeReleaseCursor, encodeReleaseCursor, toReleaseDto } from './release.dto';
-import { type CreateSearchDto, type SearchDto, type SearchPageDto, decodeCursor, encodeCursor, toSearchDto } from './search.dto';
+import { type CreateSearchDto, type SearchDto, type SearchPageDto, toSearchDto } from './search.dto';
 
 @Injectable()
 export class SearchesService {

@@ -86,24 +86,6 @@ export const listWatchlistSchema = z.strictObject({
 });
 export type ListWatchlistDto = z.infer<typeof listWatchlistSchema>;
 
-/** Opaque to clients: the position after the last item of a page. */
-export function encodeWatchlistCursor(item: { createdAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify([item.createdAt, item.id])).toString('base64url');
-}
-
-const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
-
-export function decodeWatchlistCursor(cursor: string): { createdAt: Date; id: string } | undefined {
-  try {
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (!parsed.success) return undefined;
-    const [createdAt, id] = parsed.data;
-    return { createdAt: new Date(createdAt), id };
-  } catch {
-    return undefined;
-  }
-}
-
 const timestamp = (description: string) => z.iso.datetime().nullable().describe(description);
 
 /** What clients see of a watchlist item; the entity never leaves the service layer. */

@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { type Principal, isAdmin } from '@sokoul/gateway/access';
-import { ProblemException, ValidationProblem } from '@sokoul/gateway/http';
+import { ProblemException, ValidationProblem, decodeCursor, encodeCursor } from '@sokoul/gateway/http';
 import {
   DuplicateWatchlistItemError,
   UnknownQualityProfileError,
@@ -17,8 +17,6 @@ import {
   type UpdateWatchlistItemDto,
   type WatchlistItemDto,
   type WatchlistPageDto,
-  decodeWatchlistCursor,
-  encodeWatchlistCursor,
   toWatchlistItemDto,
 } from './watchlist-item.dto';
 
@@ -63,11 +61,11 @@ export class WatchlistService {
 
   /** The caller's items (everyone's for admins), newest first. */
   async list(principal: Principal, limit: number, cursor?: string): Promise<WatchlistPageDto> {
-    const after = cursor === undefined ? undefined : decodeWatchlistCursor(cursor);
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && !after) throw new ValidationProblem([{ pointer: '/cursor', detail: 'not a cursor from a previous page' }]);
     const rows = await this.items.listPage(isAdmin(principal) ? null : principal.userId, limit + 1, after);
     const items = rows.slice(0, limit).map(toWatchlistItemDto);
-    return { items, nextCursor: rows.length > limit ? encodeWatchlistCursor(items[items.length - 1]) : null };
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
   }
 
   async get(id: string, principal: Principal): Promise<WatchlistItemDto> {

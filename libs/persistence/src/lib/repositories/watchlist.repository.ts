@@ -126,6 +126,22 @@ export class WatchlistRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * What the hunter made of the item's grab: `grabbed` once the download is accepted (the grab is
+   * no longer re-sent), `wanted` again when it failed, searched at once so the next best release
+   * (the failed one is now blocklisted) is grabbed. Only for the release the item grabbed: a late
+   * event about an earlier grab changes nothing.
+   */
+  async settleGrab(id: string, releaseId: string, outcome: 'grabbed' | 'wanted'): Promise<boolean> {
+    const result = await this.repo()
+      .createQueryBuilder()
+      .update()
+      .set(outcome === 'grabbed' ? { status: 'grabbed' } : { status: 'wanted', grabbedReleaseId: null, grabbedAt: null, nextSearchAt: () => 'now()' })
+      .where("id = :id AND grabbed_release_id = :releaseId AND status IN ('grabbing', 'grabbed')", { id, releaseId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Items whose download was requested more than `olderThanSeconds` ago and not yet confirmed. */
   listGrabbingSince(olderThanSeconds: number): Promise<WatchlistItemEntity[]> {
     return this.repo()

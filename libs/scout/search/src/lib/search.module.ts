@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { counter } from '@sokoul/observability';
 import { REDIS_CLIENT } from '@sokoul/redis';
 import { RedisTmdbCache, TmdbClient } from '@sokoul/scout/tmdb';
+import { DownloadUpdatedHandler } from './download-updated.handler';
 import { IndexerGate } from './indexer-gate';
 import { IndexerSearchService } from './indexer-search.service';
 import { MediaIdentifier } from './media-identifier';
@@ -39,7 +40,7 @@ export class SearchModule {
   static forRoot(options: ScoutOptions): DynamicModule {
     return {
       module: SearchModule,
-      controllers: [SearchRequestedHandler, QualityProfileChangedHandler],
+      controllers: [SearchRequestedHandler, QualityProfileChangedHandler, DownloadUpdatedHandler],
       providers: [
         { provide: SCOUT_OPTIONS, useValue: options },
         { provide: TMDB_CLIENT, useFactory: tmdbClient, inject: [SCOUT_OPTIONS, REDIS_CLIENT] },

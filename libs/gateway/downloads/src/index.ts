@@ -1,0 +1,3 @@
+export * from './lib/download.dto';
+export * from './lib/downloads.module';
+export * from './lib/downloads.options';
