@@ -37,7 +37,7 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
-  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/.nx', '**/coverage'] },
+  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/.nx', '**/coverage', 'tools/stubs'] },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
     ignores: SPEC_FILES,

@@ -51,7 +51,7 @@ export class AppModule {
         IndexersModule.forRoot({ secretsEncryptionKey: config.SECRETS_ENCRYPTION_KEY }),
         QualityProfilesModule,
         WatchlistModule,
-        DownloadsModule.forRoot({ defaultClient: config.HUNTER_DEFAULT_CLIENT, libraryDir: resolve(config.GATEWAY_LIBRARY_DIR) }),
+        DownloadsModule.forRoot({ defaultClient: config.HUNTER_DEFAULT_CLIENT, libraryDir: resolve(config.GATEWAY_LIBRARY_DIR), streamSecret: config.SECRETS_ENCRYPTION_KEY }),
         RealtimeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -27,6 +27,8 @@ export function hunterOptions(config: HunterConfig): HunterOptions {
     maxTotalBytes: config.HUNTER_MAX_TOTAL_BYTES,
     sampleMaxBytes: config.HUNTER_SAMPLE_MAX_BYTES,
     minFreeBytes: config.HUNTER_MIN_FREE_BYTES,
+    advertisedUrl: (config.HUNTER_ADVERTISED_URL ?? `http://127.0.0.1:${config.HUNTER_PORT}`).replace(/\/+$/, ''),
+    streamSecret: config.SECRETS_ENCRYPTION_KEY,
     torrentFetch: { maxBytes: config.HUNTER_TORRENT_MAX_BYTES, timeoutMs: config.HUNTER_TORRENT_FETCH_TIMEOUT_MS },
     clients: {
       embedded: {

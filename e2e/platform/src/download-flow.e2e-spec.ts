@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type FakeTmdb, type FakeTorznabIndexer, startFakeTmdb, startFakeTorznabIndexer } from '@sokoul/fakes';
-import { type LocalSwarm, startLocalSwarm } from '@sokoul/hunter/testing';
+import { type LocalSwarm, pseudoRandomBytes, startLocalSwarm } from '@sokoul/hunter/testing';
 import { type ServiceProcess, eventually } from '@sokoul/testing';
 import { type Account, getJson, openSocket, postJson, signUp } from './http';
 import { TestStack } from './stack';
@@ -32,7 +32,7 @@ describe('download flow: search → release → BitTorrent → library → strea
   const api = (path: string) => `${gateway.url}/api/v1${path}`;
 
   beforeAll(async () => {
-    swarm = await startLocalSwarm({ name: TITLE, files: [{ path: `${TITLE}.mkv`, size: 8 * MiB }], uploadLimit: 2 * MiB, pieceLength: 64 * 1024 });
+    swarm = await startLocalSwarm({ name: TITLE, files: [{ path: `${TITLE}.mkv`, size: 8 * MiB }], uploadLimit: MiB, pieceLength: 64 * 1024 });
     tmdb = await startFakeTmdb();
     indexer = await startFakeTorznabIndexer({
       name: 'local',
@@ -69,6 +69,20 @@ describe('download flow: search → release → BitTorrent → library → strea
       const requested = await postJson<Download>(api('/downloads'), { releaseId: release?.id }, alice.accessToken);
       expect(requested.status).toBe(201);
       let download = requested.body;
+
+      // While it downloads (a seeder at 1 MiB/s), the end of the film plays already: its pieces come first.
+      await eventually(async () => {
+        download = (await getJson<Download>(api(`/downloads/${requested.body.id}`), alice.accessToken)).body;
+        if (download.status !== 'downloading') throw new Error(`download is ${download.status}`);
+      }, 20_000);
+      const offset = 7 * MiB;
+      const early = await fetch(api(`/downloads/${download.id}/files/0/stream`), { headers: { authorization: `Bearer ${alice.accessToken}`, range: `bytes=${offset}-${offset + 65_535}` } });
+      const earlyBytes = Buffer.from(await early.arrayBuffer());
+      const progressThen = (await getJson<Download>(api(`/downloads/${download.id}`), alice.accessToken)).body.progress;
+      expect(early.status).toBe(206);
+      expect(early.headers.get('content-range')).toBe(`bytes ${offset}-${offset + 65_535}/${8 * MiB}`);
+      expect(Buffer.compare(earlyBytes, pseudoRandomBytes(8 * MiB, `${TITLE}/${TITLE}.mkv`).subarray(offset, offset + 65_536))).toBe(0);
+      expect(progressThen).toBeLessThan(1);
       await eventually(async () => {
         download = (await getJson<Download>(api(`/downloads/${requested.body.id}`), alice.accessToken)).body;
         if (download.status !== 'completed') throw new Error(`download is ${download.status} at ${Math.round(download.progress * 100)} %`);

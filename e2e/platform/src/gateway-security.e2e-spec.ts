@@ -243,6 +243,7 @@ describe('gateway security suite (real HTTP, built gateway)', () => {
       '/api/v1/downloads/{id}/pause': adminDownload,
       '/api/v1/downloads/{id}/resume': adminDownload,
       '/api/v1/downloads/{id}/cancel': adminDownload,
+      '/api/v1/downloads/{id}/files/{index}/stream': adminDownload,
       '/api/v1/library/{id}': aliceLibraryFile,
       '/api/v1/library/{id}/stream': aliceLibraryFile,
       '/api/v1/searches/{id}': aliceSearch,
@@ -278,7 +279,7 @@ describe('gateway security suite (real HTTP, built gateway)', () => {
       for (const route of objectRoutes) {
         const id = await owned[route.path]();
         const body = route.body ? JSON.stringify(validSample(Object.values(route.body.content)[0].schema)) : undefined;
-        const answer = await call(route.verb.toUpperCase(), route.path.replace('{id}', id), { token: bob.accessToken, body });
+        const answer = await call(route.verb.toUpperCase(), route.path.replace('{id}', id).replace('{index}', '0'), { token: bob.accessToken, body });
         expect({ route: `${route.verb} ${route.path}`, status: answer.status }).toEqual({ route: `${route.verb} ${route.path}`, status: owned[route.path].bob?.[route.verb] ?? (route.adminOnly ? 403 : 404) });
       }
       expect((await getJson(url('/api/v1/users/me'), alice.accessToken)).status).toBe(200);

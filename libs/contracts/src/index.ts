@@ -5,3 +5,4 @@ export * from './lib/payloads/downloads';
 export * from './lib/payloads/releases';
 export * from './lib/payloads/search';
 export * from './lib/subjects';
+export * from './lib/stream-ticket';

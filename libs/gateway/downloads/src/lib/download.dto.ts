@@ -30,6 +30,8 @@ export type CreateDownloadDto = z.infer<typeof createDownloadSchema>;
 
 export const downloadIdSchema = z.uuid({ error: 'expected a download id (UUID)' });
 
+export const fileIndexSchema = z.coerce.number({ error: 'expected a file index' }).int({ error: 'expected a file index' }).min(0).max(1_000_000);
+
 export const listDownloadsSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(200).optional(),

@@ -1,4 +1,6 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '@sokoul/gateway/access';
 import { ApiOperation, IdempotencyInterceptor, ZodValidationPipe, clientInfo } from '@sokoul/gateway/http';
@@ -11,6 +13,7 @@ import {
   cancelDownloadSchema,
   createDownloadSchema,
   downloadIdSchema,
+  fileIndexSchema,
   downloadPageSchema,
   downloadSchema,
   libraryFileSchema,
@@ -54,6 +57,31 @@ export class DownloadsController {
   @ApiOperation({ summary: 'One download: state, progress, files, and once completed the library files it made', response: downloadWithFilesSchema })
   get(@Param('id', new ZodValidationPipe(downloadIdSchema)) id: string, @CurrentPrincipal() principal: Principal) {
     return this.downloads.get(id, principal);
+  }
+
+  @Get(':id/files/:index/stream')
+  @ApiOperation({
+    summary:
+      'A file of a running download, while it arrives: honours `Range`; with the embedded client the range asked for is fetched first, so playback starts after a few percent (other clients: once the file is complete, else 409)',
+    errors: [409, 416, 503],
+  })
+  async stream(
+    @Param('id', new ZodValidationPipe(downloadIdSchema)) id: string,
+    @Param('index', new ZodValidationPipe(fileIndexSchema)) index: number,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('range') range: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const answer = await this.downloads.stream(id, index, principal, range);
+    response.status(answer.status);
+    for (const header of ['content-type', 'content-length', 'content-range', 'accept-ranges']) {
+      const value = answer.headers.get(header);
+      if (value) response.setHeader(header, value);
+    }
+    if (!answer.body) return void response.end();
+    const body = Readable.fromWeb(answer.body as import('node:stream/web').ReadableStream);
+    // A player that seeks closes the connection mid-range: not an error.
+    await pipeline(body, response).catch(() => body.destroy());
   }
 
   @Post(':id/pause')

@@ -88,7 +88,7 @@ describe('downloads and the library over HTTP (real Postgres, Redis, NATS)', () 
 
   beforeAll(async () => {
     libraryDir = await mkdtemp(join(tmpdir(), 'sokoul-library-'));
-    app = await startGatewayTestApp({ namespace, imports: [DownloadsModule.forRoot({ defaultClient: 'embedded', libraryDir })], messaging: true });
+    app = await startGatewayTestApp({ namespace, imports: [DownloadsModule.forRoot({ defaultClient: 'embedded', libraryDir, streamSecret: 'a-shared-secret-of-at-least-32-characters' })], messaging: true });
     const users = app.get(UserRepository);
     const tokens = app.get(AccessTokenService);
     for (const [account, name] of [[admin, 'admin'], [alice, 'alice'], [bob, 'bob']] as const) {

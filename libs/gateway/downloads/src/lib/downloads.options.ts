@@ -7,4 +7,6 @@ export interface GatewayDownloadsOptions {
   defaultClient: DownloadEntity['client'];
   /** The library folder, as mounted on this gateway (read-only is enough): what `/library/:id/stream` serves. */
   libraryDir: string;
+  /** `SECRETS_ENCRYPTION_KEY`: stream tickets for the hunters are signed with a key derived from it. */
+  streamSecret: string;
 }

@@ -1,8 +1,8 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { type Media, Subjects } from '@sokoul/contracts';
+import { type Media, Subjects, signStreamTicket } from '@sokoul/contracts';
 import { AuditTrail, type Principal, isAdmin } from '@sokoul/gateway/access';
-import { ProblemException, ValidationProblem, decodeCursor, encodeCursor } from '@sokoul/gateway/http';
+import { ProblemException, ServiceUnavailableProblem, ValidationProblem, decodeCursor, encodeCursor } from '@sokoul/gateway/http';
 import { JetStreamPublisher } from '@sokoul/messaging';
 import {
   BlocklistRepository,
@@ -82,6 +82,39 @@ export class DownloadsService {
     const download = await this.visible(id, principal);
     const files = download.status === 'completed' ? await this.libraryFiles.ofDownload(id) : [];
     return { ...toDownloadDto(download), libraryFiles: files.map(toLibraryFileDto) };
+  }
+
+  /**
+   * A file of a running download, fetched from the hunter that holds it (with a ticket only that
+   * hunter accepts) and passed through as is: status, range and bytes. Completed downloads are
+   * played from the library instead.
+   */
+  async stream(id: string, fileIndex: number, principal: Principal, range: string | undefined): Promise<Response> {
+    const download = await this.visible(id, principal);
+    if (!['downloading', 'paused'].includes(download.status) || !download.servedFrom) {
+      throw new ProblemException(
+        HttpStatus.CONFLICT,
+        'download-not-streamable',
+        'Nothing to stream yet',
+        download.status === 'completed' ? `Download ${id} is complete: play its files from the library.` : `Download ${id} is ${download.status}: its files are not arriving yet.`,
+      );
+    }
+    if (!download.files?.some((f) => f.index === fileIndex)) {
+      throw new ProblemException(HttpStatus.NOT_FOUND, 'download-file-not-found', 'No such file', `Download ${id} is not fetching a file ${fileIndex}.`);
+    }
+    const ticket = signStreamTicket(this.options.streamSecret, { downloadId: id, fileIndex, expiresAt: Date.now() + 60_000 });
+    const url = `${download.servedFrom}/internal/downloads/${id}/files/${fileIndex}/stream?ticket=${encodeURIComponent(ticket)}`;
+    const answer = await fetch(url, { headers: range ? { range } : {}, signal: AbortSignal.timeout(30_000) }).catch(() => null);
+    if (!answer) throw new ServiceUnavailableProblem('The hunter holding this download cannot be reached; retry in a moment.', 5);
+    if (answer.status === 416) {
+      await answer.body?.cancel();
+      throw new ProblemException(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, 'range-not-satisfiable', 'Range not satisfiable', `The file is shorter than the range asked for.`);
+    }
+    if (!answer.ok) {
+      await answer.body?.cancel();
+      throw new ProblemException(HttpStatus.CONFLICT, 'download-not-streamable', 'Nothing to stream yet', `The hunter cannot serve this file now (${answer.status}): its client streams only complete files, or the download moved.`);
+    }
+    return answer;
   }
 
   pause(id: string, principal: Principal): Promise<DownloadDto> {

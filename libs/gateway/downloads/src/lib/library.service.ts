@@ -1,28 +1,14 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type Principal, isAdmin } from '@sokoul/gateway/access';
 import { ProblemException, ValidationProblem, decodeCursor, encodeCursor } from '@sokoul/gateway/http';
 import { type LibraryFileEntity, LibraryFileRepository } from '@sokoul/persistence';
 import { type LibraryFileDto, type LibraryPageDto, toLibraryFileDto } from './download.dto';
 import { GATEWAY_DOWNLOADS_OPTIONS, type GatewayDownloadsOptions } from './downloads.options';
-import { type ByteRange, parseRange } from './http-range';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.mkv': 'video/x-matroska',
-  '.mp4': 'video/mp4',
-  '.m4v': 'video/mp4',
-  '.webm': 'video/webm',
-  '.avi': 'video/x-msvideo',
-  '.mov': 'video/quicktime',
-  '.ts': 'video/mp2t',
-  '.srt': 'application/x-subrip',
-  '.vtt': 'text/vtt',
-  '.ass': 'text/x-ssa',
-  '.ssa': 'text/x-ssa',
-};
+import { type ByteRange, contentTypeFor, parseRange } from '@sokoul/http-range';
 
 export interface LibraryStream {
   status: 200 | 206;
@@ -64,7 +50,7 @@ export class LibraryService {
     const etag = `"${file.sha256}"`;
     const headers: Record<string, string> = {
       'accept-ranges': 'bytes',
-      'content-type': CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+      'content-type': contentTypeFor(path),
       etag,
       'last-modified': mtime.toUTCString(),
       'cache-control': 'private, max-age=3600',

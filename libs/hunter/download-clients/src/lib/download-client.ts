@@ -24,6 +24,8 @@ export interface TorrentFileEntry {
   path: string;
   /** The name segments exactly as in the torrent's info dictionary, when the client exposes them. */
   rawSegments?: readonly string[];
+  /** BEP 47 attributes as in the info dictionary (`l` marks a symlink), when the client exposes them. */
+  attributes?: string;
   length: number;
 }
 
@@ -83,6 +85,12 @@ export interface InspectOptions {
   timeoutMs: number;
   /** Peers to dial besides what trackers, DHT or the magnet's `x.pe` give. */
   peers?: readonly string[];
+  /**
+   * Judges the file list the moment it arrives. A client that creates files or folders on its
+   * own once it knows the list (the embedded engine checks for existing data) runs it first and,
+   * when it refuses, drops the torrent before anything touches the disk (`TorrentRefusedError`).
+   */
+  vet?: (metadata: TorrentMetadata) => { ok: true } | { ok: false; code: string; reason: string };
 }
 
 /** The part of a file a client reads back while (or after) downloading it. */
@@ -143,6 +151,17 @@ export class MetadataTimeoutError extends Error {
   constructor(readonly infoHash: string, timeoutMs: number) {
     super(`no metadata for ${infoHash} after ${Math.round(timeoutMs / 1000)} s: no peer answered`);
     this.name = 'MetadataTimeoutError';
+  }
+}
+
+/** `InspectOptions.vet` refused the file list: the torrent was dropped before anything was written. */
+export class TorrentRefusedError extends Error {
+  constructor(
+    readonly code: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'TorrentRefusedError';
   }
 }
 

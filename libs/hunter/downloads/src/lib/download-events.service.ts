@@ -8,7 +8,8 @@ import type { DownloadEntity } from '@sokoul/persistence';
 export class DownloadEventsService {
   constructor(private readonly publisher: JetStreamPublisher) {}
 
-  async updated(download: DownloadEntity, details: { blocklisted?: boolean; attempt?: number } = {}): Promise<void> {
+  /** Called once per transition (the worker's writes are fenced), so each call is a new event. */
+  async updated(download: DownloadEntity, details: { blocklisted?: boolean } = {}): Promise<void> {
     await this.publisher.publish(
       Subjects.downloadUpdated,
       {
@@ -25,8 +26,8 @@ export class DownloadEventsService {
         blocklisted: details.blocklisted ?? false,
         occurredAt: new Date().toISOString(),
       },
-      // One event per state a download reaches (per attempt: a retried download may start again).
-      { id: `download.updated:${download.id}:${download.status}:${details.attempt ?? download.attempts}` },
+      // Unique per transition; a publish retried after a lost acknowledgement keeps its id.
+      { id: `download.updated:${download.id}:${download.status}:${download.attempts}:${Date.now()}` },
     );
   }
 

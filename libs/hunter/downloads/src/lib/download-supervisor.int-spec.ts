@@ -181,6 +181,8 @@ beforeAll(async () => {
     sampleMaxBytes: 128 * 1024,
     torrentFetch: { maxBytes: MiB, timeoutMs: 5_000 },
     minFreeBytes: 0,
+    advertisedUrl: 'http://127.0.0.1:1',
+    streamSecret: 'a-shared-secret-of-at-least-32-characters',
     clients: { embedded: { port: 0, publicDiscovery: false } },
   };
   const { mkdir } = await import('node:fs/promises');

@@ -65,7 +65,7 @@ export class DownloadSupervisor implements OnApplicationBootstrap, OnApplication
       await this.downloads.renewLeases(this.instanceId, this.options.leaseSeconds);
       const before = await this.downloads.held(this.instanceId);
       const transferring = before.filter((d) => d.status === 'downloading' || d.status === 'queued').length;
-      await this.downloads.claimQueued(this.instanceId, this.options.maxActive - transferring, this.options.leaseSeconds);
+      await this.downloads.claimQueued(this.instanceId, this.options.advertisedUrl, [...this.clients.keys()], this.options.maxActive - transferring, this.options.leaseSeconds);
       const held = await this.downloads.held(this.instanceId);
       this.count(held);
       for (const download of held) this.act(download);

@@ -8,6 +8,7 @@ import {
   DownloadClientUnavailableError,
   MetadataTimeoutError,
   type TorrentSource,
+  TorrentRefusedError,
   type TransferStatus,
 } from '@sokoul/hunter/download-clients';
 import { importIntoLibrary, libraryPathFor, sanitiseName, vetTorrent } from '@sokoul/hunter/library';
@@ -100,15 +101,19 @@ export class DownloadWorker {
     }
     const saveDir = this.saveDir(download);
     await mkdir(saveDir, { recursive: true });
-    const metadata = await client.inspect(source, { saveDir, timeoutMs: this.options.metadataTimeoutMs });
-
-    let selected = download.selectedFiles;
-    if (!selected) {
-      const vetting = vetTorrent(metadata, {
+    const vet = (metadata: Parameters<typeof vetTorrent>[0]) =>
+      vetTorrent(metadata, {
         media: download.media as Media | null,
         claimedSizeBytes: download.claimedSizeBytes,
         limits: { maxFiles: this.options.maxFiles, maxTotalBytes: this.options.maxTotalBytes, sampleMaxBytes: this.options.sampleMaxBytes },
       });
+    // Judged the moment the list arrives (inside the client, before it touches the disk), and
+    // once more here for clients that cannot run it themselves.
+    const metadata = await client.inspect(source, { saveDir, timeoutMs: this.options.metadataTimeoutMs, ...(download.selectedFiles ? {} : { vet }) });
+
+    let selected = download.selectedFiles;
+    if (!selected) {
+      const vetting = vet(metadata);
       if (!vetting.ok) throw new DownloadFailure(vetting.code, vetting.reason, false, true);
       selected = vetting.selected;
     }
@@ -248,7 +253,9 @@ export class DownloadWorker {
   }
 
   private async hold(download: DownloadEntity): Promise<void> {
-    if (download.infoHash) await this.client(download).pause(download.infoHash);
+    const client = this.client(download);
+    // Asked on every tick while paused: a look is cheaper than a daemon's stop-and-wait.
+    if (download.infoHash && (await client.status(download.infoHash))?.state !== 'paused') await client.pause(download.infoHash);
     if (download.downloadSpeed !== 0) await this.downloads.record(download.id, this.instanceId, 'paused', { downloadSpeed: 0, etaSeconds: null });
     this.forget(download.id);
   }
@@ -307,6 +314,7 @@ export class DownloadWorker {
 function asFailure(error: unknown): DownloadFailure | null {
   if (error instanceof DownloadFailure) return error;
   if (error instanceof MetadataTimeoutError) return new DownloadFailure('no-peers', error.message, true, true);
+  if (error instanceof TorrentRefusedError) return new DownloadFailure(error.code, error.reason, false, true);
   if (error instanceof TorrentSourceError) return new DownloadFailure(error.retryable ? 'source-unavailable' : 'invalid-source', error.message, error.retryable, false);
   if (error instanceof DownloadClientUnavailableError) return new DownloadFailure('client-unavailable', error.message, true, false);
   if (error instanceof Error && (error.name === 'LibraryImportError' || error.name === 'UnsafePathError' || error.name === 'LibraryNamingError')) {

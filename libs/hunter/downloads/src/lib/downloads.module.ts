@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DownloadEventsService } from './download-events.service';
 import { DownloadIntakeService } from './download-intake.service';
 import { DownloadRequestedHandler } from './download-requested.handler';
+import { DownloadStreamController } from './download-stream.controller';
+import { DownloadStreamService } from './download-stream.service';
 import { DownloadSupervisor } from './download-supervisor.service';
 import { DownloadWorker } from './download-worker.service';
 import { downloadClientsProvider } from './download-clients.provider';
@@ -17,12 +19,13 @@ export class DownloadsModule {
   static forRoot(options: HunterOptions): DynamicModule {
     return {
       module: DownloadsModule,
-      controllers: [DownloadRequestedHandler],
+      controllers: [DownloadRequestedHandler, DownloadStreamController],
       providers: [
         { provide: HUNTER_OPTIONS, useValue: options },
         downloadClientsProvider,
         DownloadEventsService,
         DownloadIntakeService,
+        DownloadStreamService,
         DownloadSupervisor,
         DownloadWorker,
       ],

@@ -34,6 +34,10 @@ export interface HunterOptions {
   sampleMaxBytes: number;
   /** Fetching a .torrent from an indexer. */
   torrentFetch: { maxBytes: number; timeoutMs: number };
+  /** This hunter's base URL as the gateways reach it: where they fetch a file while it downloads. */
+  advertisedUrl: string;
+  /** Shared with the gateways: stream tickets are signed with a key derived from it. */
+  streamSecret: string;
   /** Free space kept in the download folder on top of what a torrent needs. */
   minFreeBytes: number;
   /** The embedded engine is always there; the daemons only when configured. */

@@ -19,6 +19,8 @@ export interface TorrentFileToVet {
   readonly path: string;
   /** The name segments as in the torrent's info dictionary, when known. */
   readonly rawSegments?: readonly string[];
+  /** BEP 47 attributes (`l` symlink, `x` executable, `h` hidden, `p` padding), when known. */
+  readonly attributes?: string;
   readonly length: number;
 }
 
@@ -115,7 +117,9 @@ export function vetTorrent(metadata: TorrentToVet, expectation: TorrentExpectati
   const named: NamedFile[] = [];
   for (const file of files) {
     const segments = file.rawSegments !== undefined && file.rawSegments.length > 0 ? file.rawSegments : null;
-    const unsafe = (segments === null ? null : unsafeSegments(segments)) ?? unsafePath(file.path);
+    // A BEP 47 symlink is a path pointing elsewhere, whatever it is called: clients that honour it create the link.
+    const link = file.attributes?.includes('l') ? 'a symbolic link (BEP 47) that clients would create pointing elsewhere' : null;
+    const unsafe = link ?? (segments === null ? null : unsafeSegments(segments)) ?? unsafePath(file.path);
     if (unsafe !== null) return refuse('unsafe-path', `${describe(segments?.join('/') ?? file.path)}: ${unsafe}`);
     named.push({ file, segments: segments ?? file.path.split('/') });
   }

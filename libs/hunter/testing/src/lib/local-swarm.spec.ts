@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { LOOPBACK_ONLY, type WebTorrentClient, type WebTorrentTorrent, loadWebTorrent } from '@sokoul/hunter/webtorrent';
 import { type LocalSwarm, startLocalSwarm } from './local-swarm';
 
+// Seeding hashes the content first: seconds on a busy machine.
+jest.setTimeout(60_000);
+
 describe('a local swarm', () => {
   let swarm: LocalSwarm;
   let leecher: WebTorrentClient;

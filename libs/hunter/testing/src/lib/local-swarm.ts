@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,15 +52,13 @@ export interface LocalSwarm {
   close(): Promise<void>;
 }
 
-/** Deterministic bytes: the same spec gives the same content, so hashes are stable across runs. */
+/**
+ * Deterministic bytes: the same spec gives the same content, so hashes are stable across runs.
+ * AES-256-CTR over zeros, keyed by the seed: hundreds of MiB per second (a benchmark seeds 512 MiB).
+ */
 export function pseudoRandomBytes(size: number, seed: string): Buffer {
-  const out = Buffer.alloc(size);
-  let block = createHash('sha256').update(seed).digest();
-  for (let offset = 0; offset < size; offset += block.length) {
-    block.copy(out, offset);
-    block = createHash('sha256').update(block).digest();
-  }
-  return out;
+  const key = createHash('sha256').update(seed).digest();
+  return createCipheriv('aes-256-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(size));
 }
 
 interface TrackerServer {

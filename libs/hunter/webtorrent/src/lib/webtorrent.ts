@@ -36,7 +36,12 @@ export interface WebTorrentTorrent extends EventEmitter {
   readonly pieces: unknown[];
   readonly bitfield: BitField | null;
   /** The raw info dictionary, decoded (names as bytes). */
-  readonly info?: { name?: Uint8Array; files?: { path?: Uint8Array[]; 'path.utf-8'?: Uint8Array[]; length: number }[] };
+  readonly info?: {
+    name?: Uint8Array;
+    'name.utf-8'?: Uint8Array;
+    attr?: Uint8Array;
+    files?: { path?: Uint8Array[]; 'path.utf-8'?: Uint8Array[]; length: number; attr?: Uint8Array }[];
+  };
   readonly torrentFile: Uint8Array;
   readonly magnetURI: string;
   readonly ready: boolean;

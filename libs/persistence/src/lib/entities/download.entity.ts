@@ -119,6 +119,10 @@ export class DownloadEntity {
   @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
   leaseUntil!: Date | null;
 
+  /** The base URL of that hunter, where the gateway fetches a file of the download while it arrives. */
+  @Column({ name: 'served_from', type: 'varchar', length: 500, nullable: true })
+  servedFrom!: string | null;
+
   /** Completed and still seeding (until the ratio or time limit). */
   @Column({ type: 'boolean', default: false })
   seeding!: boolean;

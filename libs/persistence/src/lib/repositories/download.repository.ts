@@ -126,22 +126,23 @@ export class DownloadRepository {
   }
 
   /**
-   * Takes up to `slots` queued downloads that are due, for this hunter, oldest first. Rows held
-   * by another live hunter are skipped; `SKIP LOCKED` keeps concurrent hunters off each other.
+   * Takes up to `slots` queued downloads that are due, for this hunter, oldest first, among those
+   * whose client it has. Rows held by another live hunter are skipped; `SKIP LOCKED` keeps
+   * concurrent hunters off each other.
    */
-  async claimQueued(instanceId: string, slots: number, leaseSeconds: number): Promise<DownloadEntity[]> {
+  async claimQueued(instanceId: string, servedFrom: string, clients: readonly string[], slots: number, leaseSeconds: number): Promise<DownloadEntity[]> {
     if (slots <= 0) return [];
     const rows: { id: string }[] = await this.dataSource.query(
-      `UPDATE downloads SET claimed_by = $1, lease_until = now() + make_interval(secs => $2), updated_at = now()
+      `UPDATE downloads SET claimed_by = $1, served_from = $4, lease_until = now() + make_interval(secs => $2), updated_at = now()
         WHERE id IN (
           SELECT id FROM downloads
-           WHERE status = 'queued' AND next_attempt_at <= now()
+           WHERE status = 'queued' AND next_attempt_at <= now() AND client = ANY($5)
              AND (claimed_by IS NULL OR claimed_by = $1 OR lease_until < now())
            ORDER BY created_at, id
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
         RETURNING id`,
-      [instanceId, leaseSeconds, slots],
+      [instanceId, leaseSeconds, slots, servedFrom, [...clients]],
     );
     return rows.length ? this.repo().createQueryBuilder('d').where('d.id IN (:...ids)', { ids: rows.map((r) => r.id) }).getMany() : [];
   }
@@ -208,7 +209,8 @@ export class DownloadRepository {
           .createQueryBuilder()
           .insert()
           .values(files.map((f) => ({ ...f, downloadId: id, userId: download.userId, media: download.media }) as QueryDeepPartialEntity<LibraryFileEntity>))
-          .orIgnore()
+          // The row describes the file now at that path: a file deleted from disk and filed again is this one.
+          .orUpdate(['download_id', 'user_id', 'media', 'size_bytes', 'sha256', 'quality', 'import_method'], ['relative_path'])
           .execute();
       }
       await tx.getRepository(DownloadEntity).update({ id }, { ...changes, status: 'completed' });

@@ -7,6 +7,7 @@ import {
   type InspectOptions,
   MetadataTimeoutError,
   type TorrentFileEntry,
+  TorrentRefusedError,
   type TorrentMetadata,
   type TorrentSource,
   type TransferState,
@@ -38,6 +39,7 @@ interface Tracked {
 }
 
 const textDecoder = new TextDecoder('utf-8', { fatal: false });
+const REMOVE_TIMEOUT_MS = 10_000;
 
 /**
  * The default client: webtorrent running inside the hunter, so a fresh install downloads with
@@ -90,19 +92,13 @@ export class EmbeddedClient implements DownloadClient {
     }
     const { torrent } = entry;
     try {
-      await this.metadataOf(torrent, options.timeoutMs);
+      await this.metadataOf(torrent, options.timeoutMs, options.vet);
     } catch (error) {
-      await this.remove(infoHash, { deleteData: true });
+      // A refused torrent was destroyed before its store opened: there is no data to delete.
+      await this.remove(infoHash, { deleteData: !(error instanceof TorrentRefusedError) });
       throw error instanceof MetadataTimeoutError ? new MetadataTimeoutError(infoHash, options.timeoutMs) : error;
     }
-    return {
-      infoHash,
-      name: torrent.name,
-      totalBytes: torrent.length,
-      pieceLength: torrent.pieceLength,
-      files: this.fileEntries(torrent),
-      torrentFile: Buffer.from(torrent.torrentFile),
-    };
+    return this.metadataFrom(torrent);
   }
 
   async start(infoHash: string, fileIndexes: readonly number[]): Promise<void> {
@@ -135,8 +131,16 @@ export class EmbeddedClient implements DownloadClient {
   async remove(infoHash: string, options: { deleteData: boolean }): Promise<void> {
     const entry = this.tracked.get(infoHash);
     this.tracked.delete(infoHash);
-    if (!entry) return;
-    await new Promise<void>((resolve) => entry.torrent.destroy({ destroyStore: options.deleteData }, () => resolve()));
+    if (!entry || (entry.torrent as { destroyed?: boolean }).destroyed) return;
+    // webtorrent never calls back when its store failed to open (a name the file system refused):
+    // bounded, so a stuck store cannot hold a download, or the hunter's shutdown, forever.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, REMOVE_TIMEOUT_MS);
+      entry.torrent.destroy({ destroyStore: options.deleteData }, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   async status(infoHash: string): Promise<TransferStatus | null> {
@@ -208,8 +212,27 @@ export class EmbeddedClient implements DownloadClient {
     return entry;
   }
 
-  private metadataOf(torrent: WebTorrentTorrent, timeoutMs: number): Promise<void> {
-    if (torrent.files?.length) return Promise.resolve();
+  private metadataFrom(torrent: WebTorrentTorrent): TorrentMetadata {
+    return {
+      infoHash: torrent.infoHash,
+      name: torrent.name,
+      totalBytes: torrent.length,
+      pieceLength: torrent.pieceLength,
+      files: this.fileEntries(torrent),
+      torrentFile: Buffer.from(torrent.torrentFile),
+    };
+  }
+
+  /**
+   * Waits for the file list and judges it inside webtorrent's own `metadata` event: right after
+   * it, webtorrent checks for existing data and creates folders, so a hostile name (a NUL byte
+   * in a folder) must be refused before that, by destroying the torrent there and then.
+   */
+  private metadataOf(torrent: WebTorrentTorrent, timeoutMs: number, vet: InspectOptions['vet']): Promise<void> {
+    if (torrent.files?.length) {
+      const verdict = vet?.(this.metadataFrom(torrent));
+      return verdict && !verdict.ok ? Promise.reject(new TorrentRefusedError(verdict.code, verdict.reason)) : Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
@@ -217,7 +240,13 @@ export class EmbeddedClient implements DownloadClient {
       }, timeoutMs);
       const onMetadata = () => {
         cleanup();
-        resolve();
+        const verdict = vet?.(this.metadataFrom(torrent));
+        if (verdict && !verdict.ok) {
+          torrent.destroy();
+          reject(new TorrentRefusedError(verdict.code, verdict.reason));
+        } else {
+          resolve();
+        }
       };
       const onError = (error: Error) => {
         cleanup();
@@ -243,14 +272,18 @@ export class EmbeddedClient implements DownloadClient {
 
   private fileEntries(torrent: WebTorrentTorrent): TorrentFileEntry[] {
     const rawFiles = torrent.info?.files;
-    const rawName = torrent.info?.name ? textDecoder.decode(torrent.info.name) : torrent.name;
+    // As parse-torrent does: the UTF-8 variants win, so judge what will actually be written.
+    const info = torrent.info;
+    const rawName = info?.['name.utf-8'] ?? info?.name;
+    const name = rawName ? textDecoder.decode(rawName) : torrent.name;
     return torrent.files.map((file, index) => {
       const raw = rawFiles?.[index];
       const rawPath = raw ? (raw['path.utf-8'] ?? raw.path ?? []).map((segment) => textDecoder.decode(segment)) : [];
       return {
         index,
         path: file.path.split(/[\\/]/).join('/'),
-        rawSegments: rawFiles ? [rawName, ...rawPath] : [rawName],
+        rawSegments: rawFiles ? [name, ...rawPath] : [name],
+        ...((raw?.attr ?? info?.attr) ? { attributes: textDecoder.decode(raw?.attr ?? info?.attr) } : {}),
         length: file.length,
       };
     });

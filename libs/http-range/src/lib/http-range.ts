@@ -24,3 +24,23 @@ export function parseRange(header: string, size: number): ByteRange | 'unsatisfi
   if (end < start) return null;
   return { start, end };
 }
+
+const CONTENT_TYPES: Record<string, string> = {
+  mkv: 'video/x-matroska',
+  mp4: 'video/mp4',
+  m4v: 'video/mp4',
+  webm: 'video/webm',
+  avi: 'video/x-msvideo',
+  mov: 'video/quicktime',
+  ts: 'video/mp2t',
+  srt: 'application/x-subrip',
+  vtt: 'text/vtt',
+  ass: 'text/x-ssa',
+  ssa: 'text/x-ssa',
+};
+
+/** The media type players expect for a library file, by its extension. */
+export function contentTypeFor(path: string): string {
+  const dot = path.lastIndexOf('.');
+  return (dot >= 0 && CONTENT_TYPES[path.slice(dot + 1).toLowerCase()]) || 'application/octet-stream';
+}
