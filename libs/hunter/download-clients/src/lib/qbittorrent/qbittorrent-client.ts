@@ -12,6 +12,8 @@ import {
   type TransferStatus,
 } from '../download-client';
 
+const SETTLE_TIMEOUT_MS = 5_000;
+
 export interface QBittorrentClientOptions {
   /** The Web UI's address, e.g. `http://127.0.0.1:8080`. */
   url: string;
@@ -146,10 +148,25 @@ export class QBittorrentClient implements DownloadClient {
 
   async pause(infoHash: string): Promise<void> {
     await this.postRenamed('torrents/pause', 'torrents/stop', { hashes: infoHash.toLowerCase() });
+    await this.settle(infoHash.toLowerCase(), (state) => PAUSED_STATES.has(state));
   }
 
   async resume(infoHash: string): Promise<void> {
     await this.postRenamed('torrents/resume', 'torrents/start', { hashes: infoHash.toLowerCase() });
+    await this.settle(infoHash.toLowerCase(), (state) => !PAUSED_STATES.has(state));
+  }
+
+  /**
+   * qBittorrent applies a command at once but reports it only at its next refresh (1.5 s by
+   * default): wait until `torrents/info` shows it, so a `status` right after tells the truth.
+   */
+  private async settle(hash: string, reached: (state: string) => boolean): Promise<void> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    for (;;) {
+      const info = await this.info(hash);
+      if (!info || reached(info.state) || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async remove(infoHash: string, options: { deleteData: boolean }): Promise<void> {
