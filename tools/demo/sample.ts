@@ -7,8 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { type FakeTorznabIndexer, type FakeTorznabRelease, startFakeTorznabIndexer } from '@sokoul/fakes';
-import { type LocalSwarm, startLocalSwarm } from '@sokoul/hunter/testing';
-import { preloadBitTorrent } from './esm-under-tsx';
+import { type LocalSwarm, preloadBitTorrent, startLocalSwarm } from '@sokoul/hunter/testing';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

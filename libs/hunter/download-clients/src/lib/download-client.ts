@@ -139,6 +139,12 @@ export interface DownloadClient {
    */
   readRange?(infoHash: string, fileIndex: number, range: ByteRange): Readable;
 
+  /**
+   * Calls `listener` when every selected file of a torrent is complete, for clients that can
+   * tell (the embedded engine): the hunter then files it at once instead of at its next look.
+   */
+  onTransferComplete?(listener: (infoHash: string) => void): void;
+
   /** Checks the client answers (daemons: reachable and logged in). */
   ping(): Promise<void>;
 

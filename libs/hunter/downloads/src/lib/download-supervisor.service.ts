@@ -20,6 +20,7 @@ export class DownloadSupervisor implements OnApplicationBootstrap, OnApplication
   private readonly busy = new Map<string, Promise<void>>();
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
+  private nudged = false;
   private stopped = false;
 
   constructor(
@@ -36,13 +37,35 @@ export class DownloadSupervisor implements OnApplicationBootstrap, OnApplication
     await mkdir(this.options.downloadDir, { recursive: true });
     await mkdir(this.options.libraryDir, { recursive: true });
     if (this.options.tickMs <= 0) return;
-    const schedule = () => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => {
-        this.ticking = this.tick().finally(schedule);
-      }, this.options.tickMs);
-    };
-    schedule();
+    // A transfer that completes is acted on at once, not at the next tick.
+    for (const client of this.clients.values()) client.onTransferComplete?.(() => this.nudge());
+    this.schedule(this.options.tickMs);
+  }
+
+  /**
+   * Runs a tick now instead of waiting for the timer: a download was queued or resumed, or a
+   * transfer completed. A tick already running is followed by another one straight away.
+   */
+  nudge(): void {
+    if (this.stopped || this.options.tickMs <= 0) return;
+    if (this.ticking) {
+      this.nudged = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick().finally(() => {
+        this.ticking = undefined;
+        const again = this.nudged;
+        this.nudged = false;
+        this.schedule(again ? 0 : this.options.tickMs);
+      });
+    }, delayMs);
   }
 
   /**

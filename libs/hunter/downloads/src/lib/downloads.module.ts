@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DownloadEventsService } from './download-events.service';
 import { DownloadIntakeService } from './download-intake.service';
+import { DownloadQueuedHandler } from './download-queued.handler';
 import { DownloadRequestedHandler } from './download-requested.handler';
 import { DownloadStreamController } from './download-stream.controller';
 import { DownloadStreamService } from './download-stream.service';
@@ -19,7 +20,7 @@ export class DownloadsModule {
   static forRoot(options: HunterOptions): DynamicModule {
     return {
       module: DownloadsModule,
-      controllers: [DownloadRequestedHandler, DownloadStreamController],
+      controllers: [DownloadRequestedHandler, DownloadQueuedHandler, DownloadStreamController],
       providers: [
         { provide: HUNTER_OPTIONS, useValue: options },
         downloadClientsProvider,

@@ -50,6 +50,7 @@ export class EmbeddedClient implements DownloadClient {
   readonly kind = 'embedded' as const;
   private readonly client: WebTorrentClient;
   private readonly tracked = new Map<string, Tracked>();
+  private readonly completionListeners: Array<(infoHash: string) => void> = [];
   private closed = false;
 
   constructor(private readonly options: EmbeddedClientOptions) {
@@ -106,6 +107,18 @@ export class EmbeddedClient implements DownloadClient {
     await this.whenReady(entry.torrent);
     entry.selected = new Set(fileIndexes);
     if (!entry.paused) this.applySelection(entry);
+    // webtorrent's torrent-level `done` waits for every file, selected or not: watch the chosen ones.
+    const files = [...entry.selected].map((index) => entry.torrent.files[index]).filter((file) => file !== undefined);
+    const check = () => {
+      if (this.tracked.get(infoHash) === entry && entry.selected.size > 0 && files.every((file) => file.done)) {
+        for (const listener of this.completionListeners) listener(infoHash);
+      }
+    };
+    for (const file of files) if (!file.done) file.once('done', check);
+  }
+
+  onTransferComplete(listener: (infoHash: string) => void): void {
+    this.completionListeners.push(listener);
   }
 
   async pause(infoHash: string): Promise<void> {

@@ -1,20 +1,20 @@
 /**
- * The local swarm loads webtorrent (ESM only) with `require`, relying on Node's `require(esm)`.
- * Under tsx that fails: tsx's `require` hook compiles the ESM files it is handed into CommonJS,
- * so webtorrent's `import 'bittorrent-protocol'` becomes a `require` of a package whose
- * `exports` only has an `import` condition (ERR_PACKAGE_PATH_NOT_EXPORTED). The service bundle
- * and Jest do not go through tsx and are not affected.
+ * `startLocalSwarm` loads webtorrent and bittorrent-tracker (both ESM only) with `require`,
+ * relying on Node's `require(esm)`. Under tsx that fails: tsx's `require` hook compiles the ESM
+ * files it is handed into CommonJS, so webtorrent's `import 'bittorrent-protocol'` becomes a
+ * `require` of a package whose `exports` has only an `import` condition
+ * (ERR_PACKAGE_PATH_NOT_EXPORTED). The hunter's bundle and Jest do not go through tsx.
  *
- * Until the loader handles it, the demo imports the two ESM entry points the swarm needs with
- * Node's own `import()` and puts them in `require`'s cache, where the swarm's `require` finds
- * them already loaded.
+ * So tools run with tsx (the demo, the download bench) call this first: it imports the two
+ * entry points with Node's own `import()` and puts them in `require`'s cache, where the swarm's
+ * `require` finds them already loaded.
  */
 import Module from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** Node's `import()`: written so that neither TypeScript nor tsx turns it into a `require`. */
+/** Node's `import()`, written so that neither TypeScript nor tsx turns it into a `require`. */
 const nativeImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
 async function preload(path: string): Promise<void> {
@@ -27,7 +27,7 @@ async function preload(path: string): Promise<void> {
   require.cache[path] = entry;
 }
 
-/** Loads webtorrent and bittorrent-tracker's server the way `startLocalSwarm` will look for them. */
+/** Loads webtorrent and bittorrent-tracker's server where `startLocalSwarm` will `require` them. */
 export async function preloadBitTorrent(): Promise<void> {
   const webtorrent = require.resolve('webtorrent');
   await preload(webtorrent);
@@ -35,4 +35,5 @@ export async function preloadBitTorrent(): Promise<void> {
     const tracker = join(dir, 'bittorrent-tracker', 'server.js');
     if (existsSync(tracker)) return preload(tracker);
   }
+  throw new Error('bittorrent-tracker is not installed');
 }
