@@ -342,6 +342,41 @@ describe('the hunter', () => {
     expect((await eventsOf<DownloadUpdated>(Subjects.downloadUpdated, download.id)).filter((u) => u.status === 'completed')).toHaveLength(1);
   });
 
+  it('finishes with the right bytes when a seeder disappears mid-transfer and another remains', async () => {
+    const film = await swarm({ name: 'The.Matrix.1999.1080p.BluRay.DTS', files: [{ path: 'The.Matrix.1999.1080p.BluRay.DTS.mkv', size: 6 * MiB }], uploadLimit: MiB, pieceLength: 64 * 1024 });
+    await film.addSeeder();
+    const hunter = startHunter();
+    const request = await release('The.Matrix.1999.1080p.BluRay.DTS', film, MATRIX);
+    await hunter.intake.accept(request);
+    const download = await downloadOf(request.requestId);
+    await hunter.until(async () => (await status(download.id)).downloadedBytes > 0);
+
+    await film.stopSeeder(film.seeders()[0]);
+    await hunter.until(async () => (await status(download.id)).status === 'completed');
+
+    const [file] = await libraryFiles.ofDownload(download.id);
+    expect(file.sha256).toBe(film.files[0].sha256);
+    expect(film.seeders()).toHaveLength(1);
+  });
+
+  it('seeds a completed download until its time is up, then lets go of it (the library file stays)', async () => {
+    const film = await swarm({ name: 'The.Matrix.1999.720p.HDTV', files: [{ path: 'The.Matrix.1999.720p.HDTV.mkv', size: 512 * 1024 }] });
+    const hunter = startHunter({ seedRatio: 10, seedSeconds: 2 });
+    const request = await release('The.Matrix.1999.720p.HDTV', film, MATRIX);
+    await hunter.intake.accept(request);
+    const download = await downloadOf(request.requestId);
+
+    await hunter.until(async () => (await status(download.id)).status === 'completed');
+    expect(await status(download.id)).toMatchObject({ seeding: true, claimedBy: hunter.instanceId });
+    expect((await hunter.client.status(film.infoHash))?.state).toBe('complete');
+
+    await hunter.until(async () => !(await status(download.id)).seeding);
+    expect(await status(download.id)).toMatchObject({ status: 'completed', seeding: false, claimedBy: null });
+    expect(await hunter.client.status(film.infoHash)).toBeNull();
+    const [file] = await libraryFiles.ofDownload(download.id);
+    expect(await sha256(join(options.libraryDir, file.relativePath))).toBe(film.files[0].sha256);
+  });
+
   it('retries a magnet nobody seeds with backoff, then fails it and blocklists the torrent', async () => {
     const gone = await swarm({ name: 'The.Matrix.1999.DVDRip', files: [{ path: 'The.Matrix.1999.DVDRip.avi', size: 64 * 1024 }], tracker: false });
     const hunter = startHunter({ metadataTimeoutMs: 300 });

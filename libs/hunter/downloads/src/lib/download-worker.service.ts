@@ -43,6 +43,7 @@ type Clients = ReadonlyMap<DownloadEntity['client'], DownloadClient>;
 export class DownloadWorker {
   private readonly logger = new Logger(DownloadWorker.name);
   private readonly instanceId: string;
+  private readonly progressSentAt = new Map<string, number>();
 
   constructor(
     private readonly downloads: DownloadRepository,
@@ -191,7 +192,10 @@ export class DownloadWorker {
     downloadMetrics.speed.set({ download: download.id }, status.downloadSpeed);
     downloadMetrics.progress.set({ download: download.id }, progress);
     const changed = status.downloadedBytes !== download.downloadedBytes || status.peers !== download.peers;
-    if (!recorded || !changed) return;
+    // At most one progress event per second per download, however often the loop is woken.
+    const now = Date.now();
+    if (!recorded || !changed || now - (this.progressSentAt.get(download.id) ?? 0) < 1000) return;
+    this.progressSentAt.set(download.id, now);
     await this.events.progress({
       downloadId: download.id,
       requestedBy: download.userId,
@@ -306,6 +310,7 @@ export class DownloadWorker {
   }
 
   private forget(downloadId: string): void {
+    this.progressSentAt.delete(downloadId);
     downloadMetrics.speed.remove({ download: downloadId });
     downloadMetrics.progress.remove({ download: downloadId });
   }
