@@ -86,7 +86,7 @@ export interface LibraryFile {
   id: string;
   path: string;
   sizeBytes: number;
-  sha256: string;
+  sha256: string | null;
   importMethod: 'hardlink' | 'copy';
   streamUrl: string;
 }

@@ -149,12 +149,11 @@ async function main(options: Options, cleanup: Cleanup): Promise<void> {
   const download = await downloadWithProgress(api, user, chosen, cleanup);
 
   heading('6/7', 'In the library');
-  const file = download.libraryFiles[0];
-  if (!file) throw new DemoFailure(`download ${download.id} completed but lists no library file`);
+  const file = await hashedLibraryFile(api, user, download);
   ok(`${file.path} (${(file.sizeBytes / MiB).toFixed(0)} MiB, ${file.importMethod === 'hardlink' ? 'hard-linked' : 'copied'} from the download)`);
   const seeded = sample.swarm.files[0].sha256;
   if (file.sha256 !== seeded) throw new DemoFailure(`the library file's SHA-256 ${file.sha256} is not the seeded file's ${seeded}`);
-  ok(`SHA-256 of the whole file, computed by the hunter, matches the seeded file's ${dim(seeded.slice(0, 16))}…`);
+  ok(`SHA-256 of the whole file, recorded by the hunter right after filing it, matches the seeded file's ${dim(seeded.slice(0, 16))}…`);
 
   heading('7/7', 'Streaming the first bytes…');
   await streamFirstBytes(api, user, file.streamUrl, sample);
@@ -409,3 +408,16 @@ async function cli(): Promise<void> {
 }
 
 void cli();
+
+/** The library file once the hunter has recorded its hash (a moment after the download completes). */
+async function hashedLibraryFile(api: SokoulApi, user: Account, completed: Download): Promise<Download['libraryFiles'][number]> {
+  let download = completed;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const file = download.libraryFiles[0];
+    if (!file) throw new DemoFailure(`download ${download.id} completed but lists no library file`);
+    if (file.sha256) return file;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    download = await api.getDownload(user, download.id);
+  }
+  throw new DemoFailure(`the hunter has not recorded the SHA-256 of download ${download.id}'s file after 20 s`);
+}

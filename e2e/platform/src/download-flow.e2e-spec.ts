@@ -14,7 +14,7 @@ interface Download {
   progress: number;
   downloadedBytes: number;
   totalBytes: number | null;
-  libraryFiles: Array<{ id: string; path: string; sizeBytes: number; sha256: string; streamUrl: string }>;
+  libraryFiles: Array<{ id: string; path: string; sizeBytes: number; sha256: string | null; streamUrl: string }>;
 }
 
 /**
@@ -89,6 +89,11 @@ describe('download flow: search → release → BitTorrent → library → strea
       }, 60_000);
 
       expect(download).toMatchObject({ status: 'completed', progress: 1, downloadedBytes: 8 * MiB, totalBytes: 8 * MiB });
+      // The file is in the library from the moment it is linked; its hash is recorded right after.
+      await eventually(async () => {
+        download = (await getJson<Download>(api(`/downloads/${download.id}`), alice.accessToken)).body;
+        if (!download.libraryFiles[0]?.sha256) throw new Error('no hash recorded yet');
+      });
       const [file] = download.libraryFiles;
       expect(file).toMatchObject({ path: 'Dune (2021)/Dune (2021) [Bluray-1080p].mkv', sizeBytes: 8 * MiB, sha256: swarm.files[0].sha256 });
 

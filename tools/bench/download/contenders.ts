@@ -177,7 +177,7 @@ interface DownloadDto {
   totalBytes: number | null;
   startedAt: string | null;
   completedAt: string | null;
-  libraryFiles?: Array<{ path: string; sizeBytes: number; sha256: string }>;
+  libraryFiles?: Array<{ path: string; sizeBytes: number; sha256: string | null }>;
 }
 
 export interface HunterSettings {
@@ -312,8 +312,14 @@ export class HunterPlatform {
     const cpu1 = processCpuSeconds(hunter.pid);
     const peak = peakRssBytes(hunter.pid);
 
-    const [file] = download.libraryFiles ?? [];
+    // Timed up to `completed` (the file is in the library); its hash is recorded a moment later.
+    let [file] = download.libraryFiles ?? [];
+    for (let waited = 0; file && !file.sha256 && waited < DOWNLOAD_TIMEOUT_MS; waited += POLL_MS) {
+      await sleep(POLL_MS);
+      [file] = (await this.call<DownloadDto>('GET', `/downloads/${download.id}`, undefined, 200)).libraryFiles ?? [];
+    }
     if (!file) throw new Error(`the hunter completed ${download.id}, but the API lists no library file for it`);
+    if (!file.sha256) throw new Error(`the hunter never recorded the hash of ${file.path}`);
     const expectedPath = `Unsorted/${swarm.fileName}`;
     if (file.path !== expectedPath || file.sizeBytes !== swarm.totalBytes) {
       throw new Error(`the library file is ${file.path} (${file.sizeBytes} bytes), not ${expectedPath} (${swarm.totalBytes} bytes)`);

@@ -11,6 +11,7 @@ export { libraryPathFor, sanitiseName, splitExtension, LibraryNamingError, type 
 export { resolveInside, resolveInsideAsync, UnsafePathError } from './lib/safe-path';
 export {
   importIntoLibrary,
+  sha256OfFile,
   LibraryImportError,
   type LibraryImport,
   type ImportedFile,

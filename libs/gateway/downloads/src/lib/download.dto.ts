@@ -123,7 +123,7 @@ export const libraryFileSchema = z.object({
   userId: z.uuid().nullable(),
   path: z.string().describe('relative to the library folder'),
   sizeBytes: z.number().int(),
-  sha256: z.string(),
+  sha256: z.string().nullable().describe('null for a moment after the file is filed, until its hash is recorded'),
   importMethod: z.enum(['hardlink', 'copy']),
   createdAt: z.string(),
   streamUrl: z.string().describe('GET it with HTTP Range to play it'),

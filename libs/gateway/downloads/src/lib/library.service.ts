@@ -47,7 +47,8 @@ export class LibraryService {
     const { size, mtime } = await stat(path).catch(() => {
       throw new ProblemException(HttpStatus.GONE, 'library-file-missing', 'The file is no longer there', `Library file ${id} was removed from the library folder.`);
     });
-    const etag = `"${file.sha256}"`;
+    // The content's hash once recorded; until then, its size and time (a weak validator).
+    const etag = file.sha256 ? `"${file.sha256}"` : `W/"${size}-${mtime.getTime()}"`;
     const headers: Record<string, string> = {
       'accept-ranges': 'bytes',
       'content-type': contentTypeFor(path),

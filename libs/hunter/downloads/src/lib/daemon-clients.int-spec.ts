@@ -278,8 +278,8 @@ async function startHunter(daemon: Daemon, client: Observed): Promise<Hunter> {
   };
   const clients = new DownloadClients([[daemon.kind, client]]);
   const events = new DownloadEventsService(publisher);
-  const worker = new DownloadWorker(downloads, blocklist, events, clients, options, messaging);
-  const supervisor = new DownloadSupervisor(downloads, worker, clients, options, messaging);
+  const worker = new DownloadWorker(downloads, new LibraryFileRepository(dataSource), blocklist, events, clients, options, messaging);
+  const supervisor = new DownloadSupervisor(downloads, new LibraryFileRepository(dataSource), worker, clients, options, messaging);
   const intake = new DownloadIntakeService(downloads, releases, blocklist, events, options);
   // Creates both folders and starts ticking.
   await supervisor.onApplicationBootstrap();
@@ -511,7 +511,7 @@ for (const { label, kind, tag, resolution, start } of DAEMONS) {
         expect(stillPaused.downloadedBytes).toBeLessThanOrEqual(paused.downloadedBytes);
 
         await downloads.transition(download.id, ['paused'], 'queued');
-        const done = await rowUntil(download.id, (d) => d.status === 'completed', 'completed after resume');
+        const done = await rowUntil(download.id, (d) => d.status === 'completed' && d.claimedBy === null, 'completed after resume, filed and let go');
 
         expect(done).toMatchObject({ downloadedBytes: 4 * MiB, totalBytes: 4 * MiB });
         const [file] = await libraryFiles.ofDownload(download.id);

@@ -57,8 +57,8 @@ function startHunter(overrides: Partial<HunterOptions> = {}): Hunter {
   const client = new EmbeddedClient(settings.clients.embedded);
   const clients = new DownloadClients([['embedded', client]]);
   const events = new DownloadEventsService(publisher);
-  const worker = new DownloadWorker(downloads, blocklist, events, clients, settings, messaging);
-  const supervisor = new DownloadSupervisor(downloads, worker, clients, settings, messaging);
+  const worker = new DownloadWorker(downloads, new LibraryFileRepository(dataSource), blocklist, events, clients, settings, messaging);
+  const supervisor = new DownloadSupervisor(downloads, new LibraryFileRepository(dataSource), worker, clients, settings, messaging);
   const intake = new DownloadIntakeService(downloads, releases, blocklist, events, settings);
   const hunter: Hunter = {
     instanceId,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { mkdir } from 'node:fs/promises';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '@sokoul/messaging';
-import { DOWNLOAD_STATUSES, type DownloadEntity, DownloadRepository } from '@sokoul/persistence';
+import { DOWNLOAD_STATUSES, type DownloadEntity, DownloadRepository, LibraryFileRepository } from '@sokoul/persistence';
 import { downloadMetrics } from './download.metrics';
 import { DownloadWorker } from './download-worker.service';
 import type { DownloadClients } from './download-clients.provider';
@@ -13,6 +13,9 @@ import { DOWNLOAD_CLIENTS, HUNTER_OPTIONS, type HunterOptions } from './hunter.o
  * holds with its BitTorrent client. One action per download at a time; a slow one (waiting for
  * metadata) never holds up the others.
  */
+/** A file this old and still without a hash was left by a hunter that stopped before hashing it. */
+const UNHASHED_GRACE_SECONDS = 300;
+
 @Injectable()
 export class DownloadSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DownloadSupervisor.name);
@@ -21,10 +24,12 @@ export class DownloadSupervisor implements OnApplicationBootstrap, OnApplication
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private nudged = false;
+  private hashing?: Promise<void>;
   private stopped = false;
 
   constructor(
     private readonly downloads: DownloadRepository,
+    private readonly libraryFiles: LibraryFileRepository,
     private readonly worker: DownloadWorker,
     @Inject(DOWNLOAD_CLIENTS) private readonly clients: DownloadClients,
     @Inject(HUNTER_OPTIONS) private readonly options: HunterOptions,
@@ -76,7 +81,7 @@ export class DownloadSupervisor implements OnApplicationBootstrap, OnApplication
     this.stopped = true;
     clearTimeout(this.timer);
     await this.ticking;
-    await Promise.allSettled(this.busy.values());
+    await Promise.allSettled([...this.busy.values(), this.hashing]);
     for (const download of await this.downloads.held(this.instanceId).catch(() => [])) await this.worker.handBack(download).catch(() => undefined);
     await Promise.allSettled([...this.clients.values()].map((client) => client.close()));
   }
@@ -92,6 +97,7 @@ export class DownloadSupervisor implements OnApplicationBootstrap, OnApplication
       const held = await this.downloads.held(this.instanceId);
       this.count(held);
       for (const download of held) this.act(download);
+      this.hashLeftovers();
     } catch (error) {
       this.logger.warn(`tick failed, the next one retries: ${(error as Error).message}`);
     }
@@ -100,6 +106,18 @@ export class DownloadSupervisor implements OnApplicationBootstrap, OnApplication
   /** Waits until no action is running (tests step the loop with `tick` and this). */
   async settled(): Promise<void> {
     while (this.busy.size > 0) await Promise.allSettled(this.busy.values());
+  }
+
+  /** One library file a crashed hunter left without its hash, at a time, off the tick. */
+  private hashLeftovers(): void {
+    if (this.hashing || this.stopped) return;
+    this.hashing = this.libraryFiles
+      .unhashed(UNHASHED_GRACE_SECONDS, 1)
+      .then(async ([file]) => {
+        if (file) await this.worker.recordHash(file.relativePath);
+      })
+      .catch((error: Error) => this.logger.warn(`could not hash a library file: ${error.message}`))
+      .finally(() => (this.hashing = undefined));
   }
 
   private act(download: DownloadEntity): void {

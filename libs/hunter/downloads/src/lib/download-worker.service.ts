@@ -11,9 +11,9 @@ import {
   TorrentRefusedError,
   type TransferStatus,
 } from '@sokoul/hunter/download-clients';
-import { importIntoLibrary, libraryPathFor, sanitiseName, vetTorrent } from '@sokoul/hunter/library';
+import { importIntoLibrary, libraryPathFor, resolveInsideAsync, sanitiseName, sha256OfFile, vetTorrent } from '@sokoul/hunter/library';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '@sokoul/messaging';
-import { BlocklistRepository, type DownloadEntity, type DownloadProgressChanges, DownloadRepository } from '@sokoul/persistence';
+import { BlocklistRepository, type DownloadEntity, type DownloadProgressChanges, DownloadRepository, LibraryFileRepository } from '@sokoul/persistence';
 import { DownloadEventsService } from './download-events.service';
 import { downloadMetrics } from './download.metrics';
 import { DOWNLOAD_CLIENTS, HUNTER_OPTIONS, type HunterOptions } from './hunter.options';
@@ -47,6 +47,7 @@ export class DownloadWorker {
 
   constructor(
     private readonly downloads: DownloadRepository,
+    private readonly libraryFiles: LibraryFileRepository,
     private readonly blocklist: BlocklistRepository,
     private readonly events: DownloadEventsService,
     @Inject(DOWNLOAD_CLIENTS) private readonly clients: Clients,
@@ -217,7 +218,8 @@ export class DownloadWorker {
     const saveDir = this.saveDir(download);
     const chosen = status.files.filter((f) => f.selected);
     const targets = chosen.map((file) => ({ source: file.path, target: this.libraryTarget(download, file.path) }));
-    const imported = await importIntoLibrary({ downloadRoot: this.options.downloadDir, saveDir, libraryRoot: this.options.libraryDir, files: targets });
+    // The hash of a hard link is recorded after completion: the file is in the library already.
+    const imported = await importIntoLibrary({ downloadRoot: this.options.downloadDir, saveDir, libraryRoot: this.options.libraryDir, files: targets }, { hashLater: true });
     const seeding = this.options.seedRatio > 0 && this.options.seedSeconds > 0;
     const done = await this.downloads.complete(
       download.id,
@@ -230,7 +232,14 @@ export class DownloadWorker {
     this.forget(download.id);
     this.logger.log(`download ${download.id} completed: ${imported.length} file(s) in the library`);
     await this.events.updated({ ...download, status: 'completed' });
+    for (const file of imported) if (!file.sha256) await this.recordHash(file.target);
     if (!seeding) await this.stopSeeding(download);
+  }
+
+  /** Hashes a library file and records it; also how files a crashed hunter left unhashed get theirs. */
+  async recordHash(relativePath: string): Promise<void> {
+    const path = await resolveInsideAsync(this.options.libraryDir, relativePath);
+    await this.libraryFiles.recordHash(relativePath, await sha256OfFile(path));
   }
 
   private libraryTarget(download: DownloadEntity, path: string): string {

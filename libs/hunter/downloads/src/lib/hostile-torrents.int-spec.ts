@@ -9,7 +9,7 @@ import type { DownloadRequested, Media } from '@sokoul/contracts';
 import { EmbeddedClient } from '@sokoul/hunter/download-clients';
 import { type CraftTorrentOptions, type CraftedFile, type MetadataPeer, craftTorrent, serveMetadata } from '@sokoul/hunter/testing';
 import { JetStreamPublisher, type MessagingOptions, Wire, ensureStreams } from '@sokoul/messaging';
-import { BlocklistRepository, type DownloadEntity, DownloadRepository, ReleaseRepository, SearchRepository } from '@sokoul/persistence';
+import { BlocklistRepository, type DownloadEntity, DownloadRepository, LibraryFileRepository, ReleaseRepository, SearchRepository } from '@sokoul/persistence';
 import { createTestSchema, eventually, removeNamespace, testEnvironment, uniqueNamespace } from '@sokoul/testing';
 import { DownloadClients } from './download-clients.provider';
 import { DownloadEventsService } from './download-events.service';
@@ -75,8 +75,8 @@ function startHunter(overrides: Partial<HunterOptions> = {}): Hunter {
   clients.push(client);
   const registry = new DownloadClients([['embedded', client]]);
   const events = new DownloadEventsService(publisher);
-  const worker = new DownloadWorker(downloads, blocklist, events, registry, settings, messaging);
-  const supervisor = new DownloadSupervisor(downloads, worker, registry, settings, messaging);
+  const worker = new DownloadWorker(downloads, new LibraryFileRepository(dataSource), blocklist, events, registry, settings, messaging);
+  const supervisor = new DownloadSupervisor(downloads, new LibraryFileRepository(dataSource), worker, registry, settings, messaging);
   return {
     intake: new DownloadIntakeService(downloads, releases, blocklist, events, settings),
     until: async (done, timeoutMs = 15_000) => {

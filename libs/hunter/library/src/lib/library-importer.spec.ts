@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LibraryImportError, importIntoLibrary } from './library-importer';
+import { LibraryImportError, importIntoLibrary, sha256OfFile } from './library-importer';
 import { UnsafePathError } from './safe-path';
 
 const FILM = 'The Matrix (1999)/The Matrix (1999) [Bluray-1080p].mkv';
@@ -55,6 +55,15 @@ describe('importIntoLibrary', () => {
     expect(readFileSync(copied).equals(content)).toBe(true);
     expect(statSync(copied).ino).not.toBe(statSync(join(saveDir, 'The.Matrix.1999', 'matrix.mkv')).ino);
     expect(readdirSync(join(libraryRoot, 'The Matrix (1999)'))).toEqual(['The Matrix (1999) [Bluray-1080p].mkv']);
+  });
+
+  it('leaves the hash of a fresh hard link to the caller when asked to, but never that of a copy (computed while copying)', async () => {
+    const linked = await importIntoLibrary(request(), { hashLater: true });
+    const copied = await importIntoLibrary(request([{ source: 'The.Matrix.1999/matrix.mkv', target: 'Elsewhere/copy.mkv' }]), { hashLater: true, link: crossDeviceLink });
+
+    expect(linked).toEqual([{ target: FILM, sizeBytes: content.length, sha256: null, method: 'hardlink' }]);
+    expect(copied[0].sha256).toBe(sha256(content));
+    expect(await sha256OfFile(join(libraryRoot, FILM))).toBe(sha256(content));
   });
 
   it('creates folders as 0755 and copies as 0644, less the umask', async () => {

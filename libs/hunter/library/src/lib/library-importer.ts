@@ -36,8 +36,11 @@ export interface ImportedFile {
   /** Relative to `libraryRoot`: the asked target, or `Name (2).ext` when that was taken. */
   readonly target: string;
   readonly sizeBytes: number;
-  /** Hex SHA-256 of the content. */
-  readonly sha256: string;
+  /**
+   * Hex SHA-256 of the content; null with `hashLater` when nothing needed it (a fresh hard link):
+   * the caller records it once the download is complete (`sha256OfFile`).
+   */
+  readonly sha256: string | null;
   /** `hardlink` when the library file is the download's very inode. */
   readonly method: 'hardlink' | 'copy';
 }
@@ -45,6 +48,11 @@ export interface ImportedFile {
 export interface ImportOptions {
   /** `fs.promises.link` unless given: lets a test play a library on another file system (EXDEV). */
   readonly link?: (existingPath: string, newPath: string) => Promise<void>;
+  /**
+   * Leave the hash out when the import did not need it: hashing a film is the longest step of a
+   * hard-link import, and the file is in the library the moment it is linked.
+   */
+  readonly hashLater?: boolean;
 }
 
 /** A source that must not be imported, or a target with no free name left. */
@@ -70,7 +78,7 @@ export async function importIntoLibrary(request: LibraryImport, options: ImportO
   const saveDir = await resolveInsideAsync(request.downloadRoot, relativeTo(resolve(request.downloadRoot), resolve(request.saveDir)));
   const imported: ImportedFile[] = [];
   for (const file of request.files) {
-    imported.push(await importFile(await resolveInsideAsync(saveDir, file.source), request.libraryRoot, file.target, link));
+    imported.push(await importFile(await resolveInsideAsync(saveDir, file.source), request.libraryRoot, file.target, link, options.hashLater ?? false));
   }
   return imported;
 }
@@ -80,6 +88,7 @@ async function importFile(
   libraryRoot: string,
   target: string,
   link: NonNullable<ImportOptions['link']>,
+  hashLater: boolean,
 ): Promise<ImportedFile> {
   const source = await openSource(sourcePath);
   try {
@@ -89,7 +98,7 @@ async function importFile(
       const targetPath = await prepareTarget(libraryRoot, candidate);
       const placed = await place(source, digest, targetPath, link);
       if (placed !== 'taken') {
-        return { target: candidate, sizeBytes: Number(source.stats.size), sha256: await digest.value(), method: placed };
+        return { target: candidate, sizeBytes: Number(source.stats.size), sha256: hashLater ? await digest.known() : await digest.value(), method: placed };
       }
     }
     throw new LibraryImportError(`${target}: ${MAX_NAME_ATTEMPTS} names taken by other files`);
@@ -166,7 +175,7 @@ async function sameFileAt(source: OpenSource, digest: SourceDigest, targetPath: 
   if (!stats.isFile()) return 'taken';
   if (stats.dev === source.stats.dev && stats.ino === source.stats.ino) return 'hardlink';
   if (stats.size !== source.stats.size) return 'taken';
-  return (await sha256Of(targetPath)) === (await digest.value()) ? 'copy' : 'taken';
+  return (await sha256OfFile(targetPath)) === (await digest.value()) ? 'copy' : 'taken';
 }
 
 /** Copies through a temporary file beside the target: flushed, then linked into place without overwriting. */
@@ -226,9 +235,15 @@ class SourceDigest {
   learn(hex: string): void {
     this.digest = Promise.resolve(hex);
   }
+
+  /** The hash if the import already computed it (a copy, a comparison), else null. */
+  known(): Promise<string | null> {
+    return this.digest ?? Promise.resolve(null);
+  }
 }
 
-async function sha256Of(path: string): Promise<string> {
+/** The SHA-256 of a file, read in 1 MiB chunks, refusing a symbolic link at `path`. */
+export async function sha256OfFile(path: string): Promise<string> {
   const handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     return await hashStream(handle.createReadStream({ autoClose: false, highWaterMark: READ_CHUNK_BYTES }));

@@ -24,8 +24,9 @@ export class LibraryFileEntity {
   @Column({ name: 'size_bytes', type: 'bigint', transformer: bigintAsNumber })
   sizeBytes!: number;
 
-  @Column({ type: 'char', length: 64 })
-  sha256!: string;
+  /** Null for the moment between a hard link and its hash being recorded. */
+  @Column({ type: 'char', length: 64, nullable: true })
+  sha256!: string | null;
 
   @Column({ type: 'varchar', length: 40, nullable: true })
   quality!: string | null;

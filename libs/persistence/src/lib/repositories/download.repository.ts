@@ -40,7 +40,7 @@ export interface NewLibraryFile {
   id: string;
   relativePath: string;
   sizeBytes: number;
-  sha256: string;
+  sha256: string | null;
   quality: string | null;
   importMethod: 'hardlink' | 'copy';
 }

@@ -15,6 +15,21 @@ export class LibraryFileRepository {
     return this.repo.findOneBy({ id });
   }
 
+  /** Records the hash of the file at that path (once: a later import of the same path sets its own). */
+  async recordHash(relativePath: string, sha256: string): Promise<void> {
+    await this.repo.createQueryBuilder().update().set({ sha256 }).where('relative_path = :relativePath AND sha256 IS NULL', { relativePath }).execute();
+  }
+
+  /** Files whose hash a crashed hunter never recorded, oldest first. */
+  unhashed(olderThanSeconds: number, limit: number): Promise<LibraryFileEntity[]> {
+    return this.repo
+      .createQueryBuilder('f')
+      .where('f.sha256 IS NULL AND f.created_at < now() - make_interval(secs => :s)', { s: olderThanSeconds })
+      .orderBy('f.created_at')
+      .take(limit)
+      .getMany();
+  }
+
   ofDownload(downloadId: string): Promise<LibraryFileEntity[]> {
     return this.repo.find({ where: { downloadId }, order: { relativePath: 'ASC' } });
   }
