@@ -5,3 +5,4 @@ export * from './lib/test-schema';
 export * from './lib/readiness-of';
 export * from './lib/namespace-env';
 export * from './lib/describe-service-module';
+export * from './lib/stored-release';

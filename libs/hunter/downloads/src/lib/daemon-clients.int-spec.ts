@@ -18,8 +18,8 @@ import {
 } from '@sokoul/hunter/download-clients';
 import { type LocalSwarm, type LocalSwarmOptions, startLocalSwarm, startQBittorrentDaemon, startTransmissionDaemon } from '@sokoul/hunter/testing';
 import { JetStreamPublisher, type MessagingOptions, Wire, ensureStreams } from '@sokoul/messaging';
-import { BlocklistRepository, type DownloadEntity, DownloadRepository, LibraryFileRepository, ReleaseRepository, SearchRepository } from '@sokoul/persistence';
-import { createTestSchema, eventually, removeNamespace, testEnvironment, uniqueNamespace } from '@sokoul/testing';
+import { BlocklistRepository, type DownloadEntity, DownloadRepository, LibraryFileRepository, ReleaseRepository } from '@sokoul/persistence';
+import { createTestSchema, eventually, removeNamespace, storeRelease, testEnvironment, uniqueNamespace } from '@sokoul/testing';
 import { DownloadClients } from './download-clients.provider';
 import { DownloadEventsService } from './download-events.service';
 import { DownloadIntakeService } from './download-intake.service';
@@ -55,7 +55,6 @@ let downloads: DownloadRepository;
 let libraryFiles: LibraryFileRepository;
 let blocklist: BlocklistRepository;
 let releases: ReleaseRepository;
-let searches: SearchRepository;
 let root: string;
 
 type DaemonKind = Exclude<DownloadClientKind, 'embedded'>;
@@ -288,39 +287,7 @@ async function startHunter(daemon: Daemon, client: Observed): Promise<Hunter> {
 
 /** A search and one of its releases, as the scout stores them. */
 async function release(title: string, from: LocalSwarm, media: Media | null): Promise<DownloadRequested> {
-  const searchId = randomUUID();
-  await searches.create({ id: searchId, userId: null, query: title });
-  const releaseId = randomUUID();
-  await releases.insertMany([
-    {
-      id: releaseId,
-      searchId,
-      dedupeKey: from.infoHash,
-      infoHash: from.infoHash,
-      guid: `guid-${releaseId}`,
-      title,
-      indexers: ['Local'],
-      indexerPriority: 25,
-      sizeBytes: from.totalBytes,
-      seeders: 1,
-      peers: 0,
-      publishedAt: null,
-      magnetUrl: from.magnet,
-      downloadUrl: null,
-      infoUrl: null,
-      imdbId: null,
-      tmdbId: null,
-      categories: [2000],
-      freeleech: false,
-      parsed: {},
-      quality: 'Bluray-1080p',
-      score: 100,
-      accepted: true,
-      meetsCutoff: true,
-      reasons: [],
-      rejections: [],
-    } as never,
-  ]);
+  const { searchId, releaseId } = await storeRelease(dataSource, { title, infoHash: from.infoHash, magnetUrl: from.magnet, sizeBytes: from.totalBytes });
   return { requestId: `test:${releaseId}`, releaseId, searchId, requestedBy: null, watchlistItemId: null, infoHash: from.infoHash, title, media };
 }
 
@@ -400,7 +367,6 @@ beforeAll(async () => {
   libraryFiles = new LibraryFileRepository(dataSource);
   blocklist = new BlocklistRepository(dataSource);
   releases = new ReleaseRepository(dataSource);
-  searches = new SearchRepository(dataSource);
   root = await mkdtemp(join(tmpdir(), 'sokoul-hunter-daemons-'));
 }, 30_000);
 

@@ -9,8 +9,8 @@ import { type DownloadProgress, type DownloadRequested, type DownloadUpdated, ty
 import { EmbeddedClient } from '@sokoul/hunter/download-clients';
 import { type LocalSwarm, startLocalSwarm } from '@sokoul/hunter/testing';
 import { JetStreamPublisher, type MessagingOptions, Wire, ensureStreams } from '@sokoul/messaging';
-import { BlocklistRepository, type DownloadEntity, DownloadRepository, LibraryFileRepository, ReleaseRepository, SearchRepository } from '@sokoul/persistence';
-import { createTestSchema, eventually, removeNamespace, testEnvironment, uniqueNamespace } from '@sokoul/testing';
+import { BlocklistRepository, type DownloadEntity, DownloadRepository, LibraryFileRepository, ReleaseRepository } from '@sokoul/persistence';
+import { createTestSchema, eventually, removeNamespace, storeRelease, testEnvironment, uniqueNamespace } from '@sokoul/testing';
 import { DownloadClients } from './download-clients.provider';
 import { DownloadEventsService } from './download-events.service';
 import { DownloadIntakeService } from './download-intake.service';
@@ -34,7 +34,6 @@ let downloads: DownloadRepository;
 let libraryFiles: LibraryFileRepository;
 let blocklist: BlocklistRepository;
 let releases: ReleaseRepository;
-let searches: SearchRepository;
 let root: string;
 let options: HunterOptions;
 const hunters: Hunter[] = [];
@@ -88,39 +87,7 @@ async function swarm(...args: Parameters<typeof startLocalSwarm>): Promise<Local
 
 /** A search and one of its releases, as the scout stores them. */
 async function release(title: string, from: LocalSwarm, media: Media | null, overrides: { magnetUrl?: string; sizeBytes?: number } = {}): Promise<DownloadRequested> {
-  const searchId = randomUUID();
-  await searches.create({ id: searchId, userId: null, query: title });
-  const releaseId = randomUUID();
-  await releases.insertMany([
-    {
-      id: releaseId,
-      searchId,
-      dedupeKey: from.infoHash,
-      infoHash: from.infoHash,
-      guid: `guid-${releaseId}`,
-      title,
-      indexers: ['Local'],
-      indexerPriority: 25,
-      sizeBytes: overrides.sizeBytes ?? from.totalBytes,
-      seeders: 1,
-      peers: 0,
-      publishedAt: null,
-      magnetUrl: overrides.magnetUrl ?? from.magnet,
-      downloadUrl: null,
-      infoUrl: null,
-      imdbId: null,
-      tmdbId: null,
-      categories: [2000],
-      freeleech: false,
-      parsed: {},
-      quality: 'Bluray-1080p',
-      score: 100,
-      accepted: true,
-      meetsCutoff: true,
-      reasons: [],
-      rejections: [],
-    } as never,
-  ]);
+  const { searchId, releaseId } = await storeRelease(dataSource, { title, infoHash: from.infoHash, magnetUrl: overrides.magnetUrl ?? from.magnet, sizeBytes: overrides.sizeBytes ?? from.totalBytes });
   return { requestId: `test:${releaseId}`, releaseId, searchId, requestedBy: null, watchlistItemId: null, infoHash: from.infoHash, title, media };
 }
 
@@ -161,7 +128,6 @@ beforeAll(async () => {
   libraryFiles = new LibraryFileRepository(dataSource);
   blocklist = new BlocklistRepository(dataSource);
   releases = new ReleaseRepository(dataSource);
-  searches = new SearchRepository(dataSource);
   root = await mkdtemp(join(tmpdir(), 'sokoul-hunter-'));
   options = {
     downloadDir: join(root, 'downloads'),

@@ -9,8 +9,8 @@ import type { DownloadRequested, Media } from '@sokoul/contracts';
 import { EmbeddedClient } from '@sokoul/hunter/download-clients';
 import { type CraftTorrentOptions, type CraftedFile, type MetadataPeer, craftTorrent, serveMetadata } from '@sokoul/hunter/testing';
 import { JetStreamPublisher, type MessagingOptions, Wire, ensureStreams } from '@sokoul/messaging';
-import { BlocklistRepository, type DownloadEntity, DownloadRepository, LibraryFileRepository, ReleaseRepository, SearchRepository } from '@sokoul/persistence';
-import { createTestSchema, eventually, removeNamespace, testEnvironment, uniqueNamespace } from '@sokoul/testing';
+import { BlocklistRepository, type DownloadEntity, DownloadRepository, LibraryFileRepository, ReleaseRepository } from '@sokoul/persistence';
+import { createTestSchema, eventually, removeNamespace, storeRelease, testEnvironment, uniqueNamespace } from '@sokoul/testing';
 import { DownloadClients } from './download-clients.provider';
 import { DownloadEventsService } from './download-events.service';
 import { DownloadIntakeService } from './download-intake.service';
@@ -55,7 +55,6 @@ let publisher: JetStreamPublisher;
 let downloads: DownloadRepository;
 let blocklist: BlocklistRepository;
 let releases: ReleaseRepository;
-let searches: SearchRepository;
 let root: string;
 let options: HunterOptions;
 const clients: EmbeddedClient[] = [];
@@ -97,16 +96,7 @@ function startHunter(overrides: Partial<HunterOptions> = {}): Hunter {
 
 /** A search and one release of it whose magnet leads to `peer`, as the scout stores them. */
 async function release(peer: MetadataPeer, sizeBytes: number): Promise<DownloadRequested> {
-  const searchId = randomUUID();
-  await searches.create({ id: searchId, userId: null, query: TITLE });
-  const releaseId = randomUUID();
-  await releases.insertMany([
-    {
-      id: releaseId, searchId, dedupeKey: peer.infoHash, infoHash: peer.infoHash, guid: `guid-${releaseId}`, title: TITLE, indexers: ['Local'], indexerPriority: 25,
-      sizeBytes, seeders: 1, peers: 0, publishedAt: null, magnetUrl: peer.magnet, downloadUrl: null, infoUrl: null, imdbId: null, tmdbId: null, categories: [2000],
-      freeleech: false, parsed: {}, quality: 'Bluray-1080p', score: 100, accepted: true, meetsCutoff: true, reasons: [], rejections: [],
-    } as never,
-  ]);
+  const { searchId, releaseId } = await storeRelease(dataSource, { title: TITLE, infoHash: peer.infoHash, magnetUrl: peer.magnet, sizeBytes });
   return { requestId: `test:${releaseId}`, releaseId, searchId, requestedBy: null, watchlistItemId: null, infoHash: peer.infoHash, title: TITLE, media: MATRIX };
 }
 
@@ -225,7 +215,6 @@ beforeAll(async () => {
   downloads = new DownloadRepository(dataSource);
   blocklist = new BlocklistRepository(dataSource);
   releases = new ReleaseRepository(dataSource);
-  searches = new SearchRepository(dataSource);
   root = await mkdtemp(join(tmpdir(), 'sokoul-hostile-'));
   options = {
     downloadDir: join(root, 'downloads'),
