@@ -46,7 +46,6 @@ export class DownloadIntakeService {
       // Someone's download already fetches this torrent: this request is satisfied by it.
       const duplicate = await this.downloads.request({
         ...base,
-        infoHash: base.infoHash,
         status: 'failed',
         failureCode: 'duplicate',
         error: `already being downloaded (download ${outcome.download.id})`,

@@ -93,8 +93,10 @@ export class DownloadSupervisor implements OnApplicationBootstrap, OnApplication
       await this.downloads.renewLeases(this.instanceId, this.options.leaseSeconds);
       const before = await this.downloads.held(this.instanceId);
       const transferring = before.filter((d) => d.status === 'downloading' || d.status === 'queued').length;
-      await this.downloads.claimQueued(this.instanceId, this.options.advertisedUrl, [...this.clients.keys()], this.options.maxActive - transferring, this.options.leaseSeconds);
-      const held = await this.downloads.held(this.instanceId);
+      const claimed = await this.downloads.claimQueued(this.instanceId, this.options.advertisedUrl, [...this.clients.keys()], this.options.maxActive - transferring, this.options.leaseSeconds);
+      // What was held, with the claimed rows' fresh versions (a queued row of ours may be claimed again).
+      const fresh = new Set(claimed.map((d) => d.id));
+      const held = [...before.filter((d) => !fresh.has(d.id)), ...claimed];
       this.count(held);
       for (const download of held) this.act(download);
       this.hashLeftovers();
