@@ -8,5 +8,5 @@ describeServiceModule({
   forRoot: (config, instanceId) => AppModule.forRoot(config, instanceId),
   portVariable: 'ORACLE_PORT',
   defaultPort: 3003,
-  readiness: ['nats'],
+  readiness: ['nats', 'postgres', 'redis'],
 });

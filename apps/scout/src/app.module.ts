@@ -43,6 +43,7 @@ export class AppModule {
             intervalSeconds: config.SCOUT_WATCHLIST_INTERVAL_S,
             jitterSeconds: config.SCOUT_WATCHLIST_JITTER_S,
             resendGrabAfterSeconds: config.SCOUT_WATCHLIST_RESEND_GRAB_AFTER_S,
+            grabAfter: config.SCOUT_WATCHLIST_GRAB_AFTER,
           },
           tmdb: tmdbOptions(config),
         }),

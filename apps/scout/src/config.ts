@@ -12,6 +12,8 @@ export const scoutConfigSchema = z.object({
   SCOUT_WATCHLIST_INTERVAL_S: positiveInt(6 * 3600),
   SCOUT_WATCHLIST_JITTER_S: z.coerce.number().int().min(0).default(1800),
   SCOUT_WATCHLIST_RESEND_GRAB_AFTER_S: positiveInt(300),
+  /** `validation`: automatic downloads wait for the oracle's verdicts; `search`: decided on the profile's ranking alone (no oracle running). */
+  SCOUT_WATCHLIST_GRAB_AFTER: z.enum(['validation', 'search'], { error: 'expected validation or search' }).default('validation'),
   /** TMDB: a v4 read access token (preferred) or a v3 API key; neither: searches use their text alone. */
   TMDB_READ_ACCESS_TOKEN: z.string().min(20).optional(),
   TMDB_API_KEY: z.string().min(16).optional(),

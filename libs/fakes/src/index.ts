@@ -1,2 +1,3 @@
 export * from './lib/torznab-server';
 export * from './lib/tmdb-server';
+export * from './lib/llm-server';

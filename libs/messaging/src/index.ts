@@ -13,3 +13,4 @@ export * from './lib/nest/jetstream.server';
 export * from './lib/nest/messaging.module';
 export * from './lib/nest/messaging.tokens';
 export * from './lib/nest/nats.readiness';
+export * from './lib/core/semaphore';

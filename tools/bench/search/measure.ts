@@ -164,7 +164,7 @@ export class SearchMeasurements {
       scout.processed.once(context.consumer, context.messageId, async (tx) => {
         await scout.releases.insertMany(rows, tx);
         await scout.searches.markFinished(request.searchId, { status: 'completed', releaseCount: rows.length, completedBy: 'scout-bench', media, metadataStatus, indexerReport: outcome.report }, tx);
-        await scout.grabber.decide(running, rows, tx);
+        await scout.grabber.decide(running, tx);
       }),
     );
     let announced: Pick<StageSample, 'listRanked' | 'publishFound'>;

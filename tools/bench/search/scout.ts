@@ -78,6 +78,6 @@ export function assembleScout({ dataSource, redis, publisher, messaging, options
   const ranker = new ReleaseRanker(new QualityProfileRepository(dataSource));
   const grabber = new WatchlistGrabberService(new WatchlistRepository(dataSource), releases, publisher);
   const blocklist = new BlocklistRepository(dataSource);
-  const service = new SearchRunService(searches, releases, blocklist, processed, identifier, indexerSearch, ranker, grabber, publisher, messaging);
+  const service = new SearchRunService(searches, releases, blocklist, processed, identifier, indexerSearch, ranker, grabber, publisher, messaging, options);
   return { service, identifier, indexerSearch, ranker, grabber, blocklist, searches, releases, processed, indexers };
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { downloadProgressSchema, downloadRequestedSchema, downloadUpdatedSchema } from './payloads/downloads';
-import { qualityProfileChangedSchema, releasesFoundSchema } from './payloads/releases';
+import { qualityProfileChangedSchema, releasesFoundSchema, releasesValidatedSchema } from './payloads/releases';
 import { searchCompletedSchema, searchRequestedSchema } from './payloads/search';
 import { type MessageKind, type Subject, Subjects } from './subjects';
 
@@ -31,6 +31,12 @@ export const MessageCatalog = {
     type: 'releases.found',
     schemaVersion: 1,
     schema: releasesFoundSchema,
+  },
+  [Subjects.releasesValidated]: {
+    kind: 'event',
+    type: 'releases.validated',
+    schemaVersion: 1,
+    schema: releasesValidatedSchema,
   },
   [Subjects.qualityProfileChanged]: {
     kind: 'event',

@@ -7,6 +7,7 @@ export const Subjects = {
   searchRequested: 'sokoul.search.requested',
   searchCompleted: 'sokoul.search.completed',
   releasesFound: 'sokoul.releases.found',
+  releasesValidated: 'sokoul.releases.validated',
   qualityProfileChanged: 'sokoul.quality-profile.changed',
   downloadRequested: 'sokoul.download.requested',
   downloadUpdated: 'sokoul.download.updated',

@@ -25,6 +25,7 @@ import { Blocklist1764700000000 } from './migrations/1764700000000-Blocklist';
 import { Downloads1764800000000 } from './migrations/1764800000000-Downloads';
 import { DownloadStreams1764800000001 } from './migrations/1764800000001-DownloadStreams';
 import { LibraryHashRecordedAfter1764800000002 } from './migrations/1764800000002-LibraryHashRecordedAfter';
+import { ReleaseVerdicts1764900000000 } from './migrations/1764900000000-ReleaseVerdicts';
 
 export interface DatabaseOptions {
   url: string;
@@ -37,7 +38,7 @@ export interface DatabaseOptions {
 export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity, InviteEntity, IndexerEntity, QualityProfileEntity, ReleaseEntity, WatchlistItemEntity, BlocklistEntryEntity, DownloadEntity, LibraryFileEntity];
 
 /** Listed, not globbed: services are bundled, and a glob finds nothing in a bundle. */
-export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000, Watchlist1764600000000, Blocklist1764700000000, Downloads1764800000000, DownloadStreams1764800000001, LibraryHashRecordedAfter1764800000002];
+export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000, Watchlist1764600000000, Blocklist1764700000000, Downloads1764800000000, DownloadStreams1764800000001, LibraryHashRecordedAfter1764800000002, ReleaseVerdicts1764900000000];
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {

@@ -107,6 +107,10 @@ describe('matchReleaseToMedia', () => {
       expect(matchReleaseToMedia('Breaking.Bad.S02.1080p.BluRay.x264-ROVERS', series('Breaking Bad', 2, null))).toEqual({ ok: true });
     });
 
+    it("refuses a season's extras for one of its episodes (the parser also calls them a full season)", () => {
+      expect(matchReleaseToMedia('Breaking.Bad.S02.EXTRAS.1080p.BluRay.x264-ROVERS', asked)).toMatchObject({ ok: false, code: 'wrong-episode' });
+    });
+
     it('refuses another season, pack or episode', () => {
       expect(matchReleaseToMedia('Breaking.Bad.S03.1080p.BluRay.x264-ROVERS', asked)).toMatchObject({ ok: false, code: 'wrong-season' });
       expect(matchReleaseToMedia('Breaking.Bad.S03E05.720p.HDTV.x264-CTU', asked)).toEqual({

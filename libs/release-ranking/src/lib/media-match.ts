@@ -135,8 +135,9 @@ function matchEpisodes(parsed: ParsedRelease, media: MediaToMatch): MediaMatch {
   if (parsed.season !== media.season) {
     return { ok: false, code: 'wrong-season', reason: `Asked for ${asked}; this release is season ${parsed.season}` };
   }
-  if (media.episode === null || parsed.fullSeason) return { ok: true };
+  // The parser marks a season's extras as a full season too: they are judged first.
   if (parsed.seasonExtra) return { ok: false, code: 'wrong-episode', reason: `Asked for ${asked}; this release holds the season's extras` };
+  if (media.episode === null || parsed.fullSeason) return { ok: true };
   if (parsed.episodes.length > 0 && !parsed.episodes.includes(media.episode)) {
     const episodes = parsed.episodes.map((episode) => `E${pad(episode)}`).join('-');
     return { ok: false, code: 'wrong-episode', reason: `Asked for ${asked}; this release is S${pad(parsed.season)}${episodes}` };

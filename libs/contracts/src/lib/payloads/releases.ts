@@ -34,6 +34,35 @@ export const releasesFoundSchema = z.strictObject({
 });
 export type ReleasesFound = z.infer<typeof releasesFoundSchema>;
 
+export const VERDICTS = ['match', 'mismatch', 'uncertain'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** The name a verdict made without any model carries as its judge. */
+export const HEURISTIC_JUDGE = 'heuristic';
+
+/** One release judged: is it really what was asked for, how sure, why, and what that does to its rank. */
+export const releaseVerdictSchema = z.strictObject({
+  releaseId: z.uuid(),
+  verdict: z.enum(VERDICTS),
+  /** 0 … 1: how sure the judge is of its verdict. */
+  confidence: z.number().min(0).max(1),
+  reasons: z.array(z.string().min(1).max(500)).max(8),
+  /** Added to the profile's score when ranking: a confident mismatch sinks, a confident match rises a little. */
+  scoreAdjustment: z.number().int().min(-10_000).max(10_000),
+  /** The model that judged (`qwen2.5:3b`), or `heuristic`. */
+  judgedBy: z.string().min(1).max(200),
+});
+export type ReleaseVerdict = z.infer<typeof releaseVerdictSchema>;
+
+/** Event: the oracle judged a search's releases (the ones `releases.found` carried) and stored the verdicts. */
+export const releasesValidatedSchema = z.strictObject({
+  searchId: z.uuid(),
+  requestedBy: z.uuid().nullable(),
+  verdicts: z.array(releaseVerdictSchema).max(1000),
+  validatedAt: z.iso.datetime({ offset: true }),
+});
+export type ReleasesValidated = z.infer<typeof releasesValidatedSchema>;
+
 /** Event: an admin created, changed or deleted a quality profile; stored releases are ranked again. */
 export const qualityProfileChangedSchema = z.strictObject({
   profileId: z.uuid(),

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { DownloadEventsHandler } from './download-events.handler';
 import { RealtimeGateway } from './realtime.gateway';
-import { SearchCompletedHandler } from './search-completed.handler';
+import { SearchEventsHandler } from './search-events.handler';
 
 @Module({
-  controllers: [SearchCompletedHandler, DownloadEventsHandler],
+  controllers: [SearchEventsHandler, DownloadEventsHandler],
   providers: [RealtimeGateway],
   exports: [RealtimeGateway],
 })

@@ -56,6 +56,15 @@ export const parsedReleaseSchema = z.object({
   releaseGroup: z.string().nullable(),
 } satisfies Record<keyof ParsedRelease, z.ZodType>);
 
+const validationSchema = z.object({
+  verdict: z.enum(['match', 'mismatch', 'uncertain']).describe('whether it really is what was searched for; a mismatch ranks with the releases the profile refuses'),
+  confidence: z.number().min(0).max(1),
+  reasons: z.array(z.string()),
+  scoreAdjustment: z.number().int().describe('added to `score` when ranking'),
+  judgedBy: z.string().describe('the model that judged, or `heuristic` when none was configured or it did not answer'),
+  judgedAt: z.iso.datetime(),
+});
+
 const rankingLineSchema = z.object({ code: z.string(), detail: z.string(), points: z.number().int().optional() });
 
 /**
@@ -75,11 +84,12 @@ export const releaseSchema = z.object({
   quality: z.string(),
   parsed: parsedReleaseSchema,
   score: z.number().int(),
-  accepted: z.boolean().describe('whether the quality profile accepts it; accepted releases rank first'),
+  accepted: z.boolean().describe('whether the quality profile accepts it; accepted releases the oracle did not judge a mismatch rank first'),
   meetsCutoff: z.boolean().describe("at or above the profile's cutoff: good enough, no upgrade sought beyond it"),
   reasons: z.array(rankingLineSchema).describe('what the score is made of'),
   rejections: z.array(rankingLineSchema).describe('why the profile refuses it (empty when accepted)'),
   freeleech: z.boolean(),
+  validation: validationSchema.nullable().describe("the oracle's judgement; null until it has judged (it judges the best releases of every search)"),
 });
 export type ReleaseDto = z.infer<typeof releaseSchema>;
 
@@ -107,12 +117,23 @@ export function toReleaseDto(release: ReleaseEntity): ReleaseDto {
     reasons: release.reasons,
     rejections: release.rejections,
     freeleech: release.freeleech,
+    validation:
+      release.verdict === null
+        ? null
+        : {
+            verdict: release.verdict,
+            confidence: release.verdictConfidence ?? 0,
+            reasons: release.verdictReasons ?? [],
+            scoreAdjustment: release.scoreAdjustment,
+            judgedBy: release.judgedBy ?? 'unknown',
+            judgedAt: (release.judgedAt ?? release.createdAt).toISOString(),
+          },
   };
 }
 
 /** Opaque to clients: the ranking key of the last release of a page (unknown seeders rank as -1). */
-export function encodeReleaseCursor(release: Pick<ReleaseEntity, 'accepted' | 'score' | 'seeders' | 'id'>): string {
-  return Buffer.from(JSON.stringify([release.accepted, release.score, release.seeders ?? -1, release.id])).toString('base64url');
+export function encodeReleaseCursor(release: Pick<ReleaseEntity, 'grabbable' | 'rankScore' | 'seeders' | 'id'>): string {
+  return Buffer.from(JSON.stringify([release.grabbable, release.rankScore, release.seeders ?? -1, release.id])).toString('base64url');
 }
 
 const cursorSchema = z.tuple([z.boolean(), z.int().min(-2_147_483_648).max(2_147_483_647), z.int().min(-1).max(2_147_483_647), z.uuid()]);
@@ -121,8 +142,8 @@ export function decodeReleaseCursor(cursor: string): ReleaseCursor | undefined {
   try {
     const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     if (!parsed.success) return undefined;
-    const [accepted, score, seeders, id] = parsed.data;
-    return { accepted, score, seeders, id };
+    const [grabbable, rankScore, seeders, id] = parsed.data;
+    return { grabbable, rankScore, seeders, id };
   } catch {
     return undefined;
   }

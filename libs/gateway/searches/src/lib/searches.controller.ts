@@ -52,7 +52,7 @@ export class SearchesController {
 
   @Get(':id/releases')
   @ApiOperation({
-    summary: "The search's releases, best first (accepted, then score, then seeders), a page at a time; never their download or magnet links",
+    summary: "The search's releases, best first (accepted and not judged a mismatch, then score with the oracle's adjustment, then seeders), a page at a time; never their download or magnet links",
     response: releasePageSchema,
   })
   releases(

@@ -207,7 +207,7 @@ describe('searches and their releases over HTTP (real Postgres, NATS JetStream)'
       const [first] = response.body.items as ReleaseDto[];
 
       expect(Object.keys(first).sort()).toEqual(
-        ['accepted', 'freeleech', 'id', 'indexers', 'infoHash', 'meetsCutoff', 'parsed', 'peers', 'publishedAt', 'quality', 'reasons', 'rejections', 'score', 'seeders', 'sizeBytes', 'title'].sort(),
+        ['accepted', 'freeleech', 'id', 'indexers', 'infoHash', 'meetsCutoff', 'parsed', 'peers', 'publishedAt', 'quality', 'reasons', 'rejections', 'score', 'seeders', 'sizeBytes', 'title', 'validation'].sort(),
       );
       expect(first).toMatchObject({
         title: 'Dune.2021.2160p.UHD.BluRay.x265-TERMiNAL',
@@ -223,6 +223,33 @@ describe('searches and their releases over HTTP (real Postgres, NATS JetStream)'
         rejections: [],
       });
       expect(response.text).not.toMatch(/magnet:|jackett_apikey/);
+    });
+
+    it("shows the oracle's verdict, and ranks a release it judged a mismatch with the refused ones", async () => {
+      const judgedSearch = (await post('/api/v1/searches', { query: 'Dune 2021 judged' }, alice.token)).body.id as string;
+      const [fake, real] = [
+        release(judgedSearch, 'Dune.2021.2160p.WEB-DL.x265-FAKE', { accepted: true, score: 900, seeders: 40 }),
+        release(judgedSearch, 'Dune.2021.1080p.WEB-DL.DDP5.1.Atmos.H.264-FLUX', { accepted: true, score: 700, seeders: 120 }),
+      ];
+      const repository = app.get(ReleaseRepository);
+      await repository.insertMany([fake, real]);
+      await repository.recordJudgements(
+        judgedSearch,
+        [
+          { releaseId: fake.id, verdict: 'mismatch', confidence: 0.9, reasons: ['A 2160p film of 300 MiB cannot be real'], scoreAdjustment: -91, judgedBy: 'qwen2.5-3b-instruct' },
+          { releaseId: real.id, verdict: 'match', confidence: 0.95, reasons: ['Same title and year'], scoreAdjustment: 38, judgedBy: 'qwen2.5-3b-instruct' },
+        ],
+        new Date('2026-11-24T12:00:00Z'),
+      );
+
+      const items = (await get(`/api/v1/searches/${judgedSearch}/releases`, alice.token)).body.items as ReleaseDto[];
+
+      expect(items.map((r) => r.id)).toEqual([real.id, fake.id]);
+      expect(items[1]).toMatchObject({
+        accepted: true,
+        score: 900,
+        validation: { verdict: 'mismatch', confidence: 0.9, reasons: ['A 2160p film of 300 MiB cannot be real'], scoreAdjustment: -91, judgedBy: 'qwen2.5-3b-instruct', judgedAt: '2026-11-24T12:00:00.000Z' },
+      });
     });
 
     it("answers 404 to another user, as if the search did not exist, and shows an admin everyone's", async () => {

@@ -119,6 +119,14 @@ describe('SearchesService', () => {
         reasons: [],
         rejections: [],
         freeleech: false,
+        verdict: null,
+        verdictConfidence: null,
+        verdictReasons: null,
+        scoreAdjustment: 0,
+        judgedBy: null,
+        judgedAt: null,
+        grabbable: accepted,
+        rankScore: score,
         downloadUrl: 'http://jackett/dl?apikey=secret',
         magnetUrl: 'magnet:?xt=urn:btih:abc&tr=http://tracker/announce/passkey',
       };
@@ -140,7 +148,7 @@ describe('SearchesService', () => {
       releases.listRanked.mockResolvedValueOnce([release(second, false, 10, 3)]);
       const next = await service.releasesOf(entity(OWNER).id, { userId: OWNER, role: 'user' }, 1, page.nextCursor!);
 
-      expect(releases.listRanked).toHaveBeenLastCalledWith(entity(OWNER).id, 2, { accepted: true, score: 90, seeders: -1, id: first });
+      expect(releases.listRanked).toHaveBeenLastCalledWith(entity(OWNER).id, 2, { grabbable: true, rankScore: 90, seeders: -1, id: first });
       expect(next).toEqual({ items: [expect.objectContaining({ id: second })], nextCursor: null });
     });
 

@@ -69,7 +69,7 @@ export class SearchesService {
     return toSearchDto(await this.visible(id, principal));
   }
 
-  /** The search's releases, best first (accepted, then score, then seeders), a page at a time; the search's owner and admins only. */
+  /** The search's releases, best first (grabbable, then score with the oracle's adjustment, then seeders), a page at a time; the search's owner and admins only. */
   async releasesOf(id: string, principal: Principal, limit: number, cursor?: string): Promise<ReleasePageDto> {
     const after = cursor === undefined ? undefined : decodeReleaseCursor(cursor);
     if (cursor !== undefined && !after) throw new ValidationProblem([{ pointer: '/cursor', detail: 'not a cursor from a previous page' }]);

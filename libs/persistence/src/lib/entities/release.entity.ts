@@ -97,6 +97,38 @@ export class ReleaseEntity {
   @Column({ type: 'jsonb' })
   rejections!: RankingLine[];
 
+  /** The oracle's judgement: is it really what was asked for? Null until judged. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  verdict!: 'match' | 'mismatch' | 'uncertain' | null;
+
+  @Column({ name: 'verdict_confidence', type: 'real', nullable: true })
+  verdictConfidence!: number | null;
+
+  @Column({ name: 'verdict_reasons', type: 'jsonb', nullable: true })
+  verdictReasons!: string[] | null;
+
+  /** The oracle's change to the ranking, added to `score`. */
+  @Column({ name: 'score_adjustment', type: 'integer', default: 0 })
+  scoreAdjustment!: number;
+
+  /** The model that judged, or `heuristic`. */
+  @Column({ name: 'judged_by', type: 'varchar', length: 200, nullable: true })
+  judgedBy!: string | null;
+
+  @Column({ name: 'judged_at', type: 'timestamptz', nullable: true })
+  judgedAt!: Date | null;
+
+  // The two below are generated columns (see migration ReleaseVerdicts): never written from here.
+  // Declared without TypeORM's `generatedType`, which would add a `typeorm_metadata` table.
+
+  /** Accepted by the profile and not judged a mismatch: ranks first. */
+  @Column({ type: 'boolean', insert: false, update: false })
+  grabbable!: boolean;
+
+  /** `score + scoreAdjustment`: the ranking within a tier. */
+  @Column({ name: 'rank_score', type: 'integer', insert: false, update: false })
+  rankScore!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

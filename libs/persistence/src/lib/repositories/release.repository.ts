@@ -4,9 +4,22 @@ import type { DataSource } from 'typeorm';
 import { ReleaseEntity, type RankingLine } from '../entities/release.entity';
 import type { Transaction } from './processed-message.repository';
 
-export type NewRelease = Omit<ReleaseEntity, 'createdAt'>;
+/** What the oracle writes, and what Postgres computes from it. */
+type JudgedColumns = 'verdict' | 'verdictConfidence' | 'verdictReasons' | 'scoreAdjustment' | 'judgedBy' | 'judgedAt' | 'grabbable' | 'rankScore';
+
+export type NewRelease = Omit<ReleaseEntity, 'createdAt' | JudgedColumns>;
 
 export type ReleaseSummary = Pick<ReleaseEntity, 'id' | 'title' | 'infoHash' | 'sizeBytes' | 'quality' | 'score' | 'accepted'>;
+
+/** The oracle's judgement of one release. */
+export interface ReleaseJudgement {
+  releaseId: string;
+  verdict: 'match' | 'mismatch' | 'uncertain';
+  confidence: number;
+  reasons: string[];
+  scoreAdjustment: number;
+  judgedBy: string;
+}
 
 /** The columns `insertMany` writes, with their SQL types (for `jsonb_to_recordset`). */
 const RELEASE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
@@ -49,11 +62,19 @@ export interface ReleaseRanking {
 
 /** Where a page of ranked releases ends: the ranking key of its last row. */
 export interface ReleaseCursor {
-  accepted: boolean;
-  score: number;
+  grabbable: boolean;
+  rankScore: number;
   seeders: number;
   id: string;
 }
+
+/** Best first: grabbable (accepted, not judged a mismatch) before the rest, then score with the oracle's adjustment, then seeders. */
+const RANKING = [
+  ['r.grabbable', 'DESC'],
+  ['r.rank_score', 'DESC'],
+  ['COALESCE(r.seeders, -1)', 'DESC'],
+  ['r.id', 'ASC'],
+] as const;
 
 @Injectable()
 export class ReleaseRepository {
@@ -113,10 +134,7 @@ export class ReleaseRepository {
       .createQueryBuilder('r')
       .select(['r.id', 'r.title', 'r.infoHash', 'r.sizeBytes', 'r.quality', 'r.score', 'r.accepted'])
       .where('r.search_id = :searchId', { searchId })
-      .orderBy('r.accepted', 'DESC')
-      .addOrderBy('r.score', 'DESC')
-      .addOrderBy('COALESCE(r.seeders, -1)', 'DESC')
-      .addOrderBy('r.id', 'ASC')
+      .orderBy(Object.fromEntries(RANKING))
       .take(limit)
       .getMany();
   }
@@ -129,20 +147,56 @@ export class ReleaseRepository {
     return this.repo().countBy({ searchId });
   }
 
-  /** Best first: grabbable before rejected, then score, then seeders; keyset-paged. */
+  /** Best first (see `RANKING`); keyset-paged. */
   listRanked(searchId: string, limit: number, after?: ReleaseCursor): Promise<ReleaseEntity[]> {
     const query = this.repo()
       .createQueryBuilder('r')
       .where('r.search_id = :searchId', { searchId })
-      .orderBy('r.accepted', 'DESC')
-      .addOrderBy('r.score', 'DESC')
-      .addOrderBy('COALESCE(r.seeders, -1)', 'DESC')
-      .addOrderBy('r.id', 'ASC')
+      .orderBy(Object.fromEntries(RANKING))
       .take(limit);
     if (after) {
-      query.andWhere('(r.accepted, r.score, COALESCE(r.seeders, -1), r.id) < (:accepted, :score, :seeders, :id)', after);
+      // Row comparison needs one direction for every key: the id ascends, so it is compared apart.
+      query.andWhere(
+        `((r.grabbable, r.rank_score, COALESCE(r.seeders, -1)) < (:grabbable, :rankScore, :seeders)
+          OR ((r.grabbable, r.rank_score, COALESCE(r.seeders, -1)) = (:grabbable, :rankScore, :seeders) AND r.id > :id))`,
+        after,
+      );
     }
     return query.getMany();
+  }
+
+  /** The best release good enough to stop looking (grabbable, at or above the cutoff), if any. */
+  bestToGrab(searchId: string, tx?: Transaction): Promise<ReleaseEntity | null> {
+    return this.repo(tx)
+      .createQueryBuilder('r')
+      .where('r.search_id = :searchId AND r.grabbable AND r.meets_cutoff', { searchId })
+      .orderBy(Object.fromEntries(RANKING))
+      .getOne();
+  }
+
+  /**
+   * Stores the oracle's verdicts in one statement. A redelivered, older judgement never
+   * overwrites a newer one; releases of another search are left alone.
+   */
+  async recordJudgements(searchId: string, judgements: readonly ReleaseJudgement[], judgedAt: Date): Promise<number> {
+    if (judgements.length === 0) return 0;
+    const rows = judgements.map((j) => ({
+      id: j.releaseId,
+      verdict: j.verdict,
+      confidence: j.confidence,
+      reasons: j.reasons,
+      adjustment: j.scoreAdjustment,
+      judged_by: j.judgedBy,
+    }));
+    const [, affected] = (await this.dataSource.query(
+      `UPDATE releases AS r
+       SET verdict = v.verdict, verdict_confidence = v.confidence, verdict_reasons = v.reasons,
+           score_adjustment = v.adjustment, judged_by = v.judged_by, judged_at = $3
+       FROM jsonb_to_recordset($2::jsonb) AS v(id uuid, verdict varchar, confidence real, reasons jsonb, adjustment integer, judged_by varchar)
+       WHERE r.id = v.id AND r.search_id = $1 AND (r.judged_at IS NULL OR r.judged_at <= $3)`,
+      [searchId, JSON.stringify(rows), judgedAt],
+    )) as [unknown, number];
+    return affected;
   }
 
   /** Every stored release of searches ranked by these profiles (null: the default), a batch at a time. */

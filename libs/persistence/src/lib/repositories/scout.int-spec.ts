@@ -86,9 +86,64 @@ describe('scout repositories (real Postgres)', () => {
 
       const first = await releases.listRanked(search.id, 2);
       const last = first[first.length - 1];
-      const rest = await releases.listRanked(search.id, 10, { accepted: last.accepted, score: last.score, seeders: last.seeders ?? -1, id: last.id });
+      const rest = await releases.listRanked(search.id, 10, { grabbable: last.grabbable, rankScore: last.rankScore, seeders: last.seeders ?? -1, id: last.id });
 
       expect([...first, ...rest].map((r) => r.dedupeKey)).toEqual(['high-more-seeds', 'high', 'low', 'no-seeders', 'rejected-high']);
+    });
+
+    it("rank the oracle's mismatches with the refused releases and move the rest by its adjustment", async () => {
+      const search = await new SearchRepository(dataSource).create({ id: randomUUID(), userId: null, query: 'judged' });
+      const releases = new ReleaseRepository(dataSource);
+      const [fake, plain, confirmed, refused] = [
+        release(search.id, 'fake', { score: 900 }),
+        release(search.id, 'plain', { score: 500 }),
+        release(search.id, 'confirmed', { score: 490 }),
+        release(search.id, 'refused', { accepted: false, score: 10 }),
+      ];
+      await releases.insertMany([fake, plain, confirmed, refused]);
+      const judge = (releaseId: string, verdict: 'match' | 'mismatch', scoreAdjustment: number) => ({ releaseId, verdict, confidence: 0.9, reasons: ['because'], scoreAdjustment, judgedBy: 'qwen2.5-3b-instruct' });
+
+      const written = await releases.recordJudgements(search.id, [judge(fake.id, 'mismatch', -40), judge(confirmed.id, 'match', 36)], new Date('2030-01-01T00:00:01Z'));
+
+      expect(written).toBe(2);
+      const ranked = await releases.listRanked(search.id, 10);
+      expect(ranked.map((r) => [r.dedupeKey, r.grabbable, r.rankScore])).toEqual([
+        ['confirmed', true, 526],
+        ['plain', true, 500],
+        ['fake', false, 860],
+        ['refused', false, 10],
+      ]);
+      expect(ranked[0]).toMatchObject({ verdict: 'match', verdictConfidence: expect.closeTo(0.9, 5), verdictReasons: ['because'], judgedBy: 'qwen2.5-3b-instruct' });
+    });
+
+    it('keep the newer judgement when an older one is delivered again, and touch no other search', async () => {
+      const searches = new SearchRepository(dataSource);
+      const search = await searches.create({ id: randomUUID(), userId: null, query: 'rejudged' });
+      const other = await searches.create({ id: randomUUID(), userId: null, query: 'other' });
+      const releases = new ReleaseRepository(dataSource);
+      const [mine, theirs] = [release(search.id, 'mine'), release(other.id, 'theirs')];
+      await releases.insertMany([mine, theirs]);
+      const judge = (releaseId: string, verdict: 'match' | 'uncertain') => ({ releaseId, verdict, confidence: 0.5, reasons: ['r'], scoreAdjustment: 0, judgedBy: 'heuristic' });
+
+      await releases.recordJudgements(search.id, [judge(mine.id, 'match')], new Date('2030-01-01T00:00:02Z'));
+      await releases.recordJudgements(search.id, [judge(mine.id, 'uncertain'), judge(theirs.id, 'uncertain')], new Date('2030-01-01T00:00:01Z'));
+
+      expect((await releases.findById(mine.id))?.verdict).toBe('match');
+      expect((await releases.findById(theirs.id))?.verdict).toBeNull();
+    });
+
+    it('pick as the one to grab the best grabbable release at the cutoff', async () => {
+      const search = await new SearchRepository(dataSource).create({ id: randomUUID(), userId: null, query: 'grab' });
+      const releases = new ReleaseRepository(dataSource);
+      const [fake, good, belowCutoff] = [
+        release(search.id, 'fake', { score: 900, meetsCutoff: true }),
+        release(search.id, 'good', { score: 500, meetsCutoff: true }),
+        release(search.id, 'below-cutoff', { score: 950, meetsCutoff: false }),
+      ];
+      await releases.insertMany([fake, good, belowCutoff]);
+      await releases.recordJudgements(search.id, [{ releaseId: fake.id, verdict: 'mismatch', confidence: 0.95, reasons: ['a cam'], scoreAdjustment: -950, judgedBy: 'heuristic' }], new Date());
+
+      expect((await releases.bestToGrab(search.id))?.dedupeKey).toBe('good');
     });
   });
 

@@ -20,6 +20,12 @@ export interface ScoutOptions {
     jitterSeconds: number;
     /** A grab the hunter has not confirmed after this long has its command sent again. */
     resendGrabAfterSeconds: number;
+    /**
+     * When an automatic download is decided: once the oracle has judged the search's releases
+     * (`validation`, so a fake or a namesake is never grabbed), or as soon as the search is
+     * ranked (`search`, for installations running no oracle).
+     */
+    grabAfter: 'validation' | 'search';
   };
   /** TMDB; without it searches run on their text alone. */
   tmdb?: { baseUrl?: string; apiKey?: string; bearerToken?: string; timeoutMs: number; language?: string };

@@ -26,6 +26,7 @@ import { IndexerSearchService } from './indexer-search.service';
 import { MediaIdentifier } from './media-identifier';
 import { ReleaseRanker } from './release-ranker.service';
 import { ReleaseRescoringService } from './release-rescoring.service';
+import { ReleasesValidatedHandler } from './releases-validated.handler';
 import type { ScoutOptions } from './scout.options';
 import { SearchRunService } from './search-run.service';
 import { WatchlistGrabberService } from './watchlist-grabber.service';
@@ -57,7 +58,7 @@ const scoutOptions: ScoutOptions = {
   indexerBackoffBaseMs: 60_000,
   indexerBackoffMaxMs: 600_000,
   secretsEncryptionKey: `scout-spec-key-${namespace}`,
-  watchlist: { tickMs: 0, batchSize: 10, intervalSeconds: 3600, jitterSeconds: 60, resendGrabAfterSeconds: 300 },
+  watchlist: { tickMs: 0, batchSize: 10, intervalSeconds: 3600, jitterSeconds: 60, resendGrabAfterSeconds: 300, grabAfter: 'search' },
 };
 
 let dataSource: DataSource;
@@ -76,6 +77,7 @@ let commands: Consumer;
 let searches: SearchRepository;
 let processed: ProcessedMessageRepository;
 let service: SearchRunService;
+let searchRunService: (options: ScoutOptions) => SearchRunService;
 /** Every command a test pulled; acked after it (a no-op for one the test already nak'ed). */
 const pulled: JsMsg[] = [];
 
@@ -148,18 +150,10 @@ beforeAll(async () => {
   watchlist = new WatchlistRepository(dataSource);
   grabber = new WatchlistGrabberService(watchlist, releases, publisher);
   const blocklist = new BlocklistRepository(dataSource);
-  service = new SearchRunService(
-    searches,
-    releases,
-    blocklist,
-    processed,
-    new MediaIdentifier(tmdb),
-    new IndexerSearchService(indexers, new IndexerGate(redis, scoutOptions), scoutOptions),
-    ranker,
-    grabber,
-    publisher,
-    messaging,
-  );
+  const identifier = new MediaIdentifier(tmdb);
+  const indexerSearch = new IndexerSearchService(indexers, new IndexerGate(redis, scoutOptions), scoutOptions);
+  searchRunService = (options) => new SearchRunService(searches, releases, blocklist, processed, identifier, indexerSearch, ranker, grabber, publisher, messaging, options);
+  service = searchRunService(scoutOptions);
   rescoring = new ReleaseRescoringService(releases, blocklist, searches, ranker);
 });
 
@@ -550,6 +544,30 @@ describe('the whole search path: TMDB, several indexers (one slow, one broken), 
       expect(commands).toHaveLength(1);
       expect(commands[0].payload).toMatchObject({ requestId: `watchlist:${item.id}:${best.id}`, releaseId: best.id, requestedBy: item.userId, infoHash: best.infoHash });
       expect(await scheduler().tick()).toBe(0);
+    });
+
+    it("waits for the oracle's verdicts when told to, then grabs the best release it did not refuse", async () => {
+      const validationFirst: ScoutOptions = { ...scoutOptions, watchlist: { ...scoutOptions.watchlist, grabAfter: 'validation' } };
+      const waiting = searchRunService(validationFirst);
+      const item = await watch(true);
+      await scheduler().tick();
+      const { request, context } = await scheduledSearch(item.id);
+
+      await waiting.run(request, context);
+
+      expect((await watchlist.findById(item.id))?.status).toBe('wanted');
+      expect(await downloadCommands(item.id)).toHaveLength(0);
+
+      const [best, runnerUp] = (await releases.listRanked(request.searchId, 1000)).filter((r) => r.accepted && r.meetsCutoff);
+      const judgedAt = new Date();
+      await releases.recordJudgements(request.searchId, [{ releaseId: best.id, verdict: 'mismatch', confidence: 0.9, reasons: ['A different film'], scoreAdjustment: -91, judgedBy: 'heuristic' }], judgedAt);
+      const handler = new ReleasesValidatedHandler(searches, grabber, validationFirst);
+      const validated = { searchId: request.searchId, requestedBy: item.userId, verdicts: [], validatedAt: judgedAt.toISOString() };
+
+      await Promise.all([handler.handle(validated, context), handler.handle(validated, context)]);
+
+      expect(await watchlist.findById(item.id)).toMatchObject({ status: 'grabbing', grabbedReleaseId: runnerUp.id });
+      expect((await downloadCommands(item.id)).map((c) => c.payload.releaseId)).toEqual([runnerUp.id]);
     });
 
     it('only searches, never downloads, when automatic download is off', async () => {

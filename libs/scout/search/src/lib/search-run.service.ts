@@ -8,6 +8,7 @@ import { IndexerSearchService } from './indexer-search.service';
 import { MediaIdentifier } from './media-identifier';
 import { mergeHits } from './release-merger';
 import { ReleaseRanker } from './release-ranker.service';
+import { SCOUT_OPTIONS, type ScoutOptions } from './scout.options';
 import { WatchlistGrabberService } from './watchlist-grabber.service';
 
 /** `releases.found` carries at most this many, best first: the oracle judges the top of the list. */
@@ -32,6 +33,7 @@ export class SearchRunService {
     private readonly grabber: WatchlistGrabberService,
     private readonly publisher: JetStreamPublisher,
     @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions,
+    @Inject(SCOUT_OPTIONS) private readonly options: ScoutOptions,
   ) {}
 
   async run(request: SearchRequested, context: MessageContext): Promise<void> {
@@ -74,7 +76,7 @@ export class SearchRunService {
         },
         tx,
       );
-      await this.grabber.decide(search, rows, tx);
+      if (this.options.watchlist.grabAfter === 'search') await this.grabber.decide(search, tx);
     });
   }
 

@@ -10,6 +10,7 @@ import { MediaIdentifier } from './media-identifier';
 import { QualityProfileChangedHandler } from './quality-profile-changed.handler';
 import { ReleaseRanker } from './release-ranker.service';
 import { ReleaseRescoringService } from './release-rescoring.service';
+import { ReleasesValidatedHandler } from './releases-validated.handler';
 import { SCOUT_OPTIONS, type ScoutOptions } from './scout.options';
 import { TMDB_CLIENT } from './scout.tokens';
 import { SearchRequestedHandler } from './search-requested.handler';
@@ -40,7 +41,7 @@ export class SearchModule {
   static forRoot(options: ScoutOptions): DynamicModule {
     return {
       module: SearchModule,
-      controllers: [SearchRequestedHandler, QualityProfileChangedHandler, DownloadUpdatedHandler],
+      controllers: [SearchRequestedHandler, QualityProfileChangedHandler, DownloadUpdatedHandler, ReleasesValidatedHandler],
       providers: [
         { provide: SCOUT_OPTIONS, useValue: options },
         { provide: TMDB_CLIENT, useFactory: tmdbClient, inject: [SCOUT_OPTIONS, REDIS_CLIENT] },

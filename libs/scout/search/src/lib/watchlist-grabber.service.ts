@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { type Media, Subjects } from '@sokoul/contracts';
 import { JetStreamPublisher } from '@sokoul/messaging';
-import { type NewRelease, ReleaseRepository, type SearchEntity, type Transaction, WatchlistRepository } from '@sokoul/persistence';
+import { ReleaseRepository, type SearchEntity, type Transaction, WatchlistRepository } from '@sokoul/persistence';
 
 /** The id of the one download a watchlist item's grab may cause. */
 export const watchlistRequestId = (itemId: string, releaseId: string) => `watchlist:${itemId}:${releaseId}`;
 
 /**
- * Turns a watchlist search into a download when a release is good enough: the best accepted
- * release at or above the profile's cutoff, if the item wants automatic downloads. The
- * decision is one conditional update (wanted → grabbing) in the search's own transaction, so
- * two replicas, a redelivery or a restart cannot grab twice; the command that follows carries
- * a stable id, and is sent again (de-duplicated) until the hunter confirms.
+ * Turns a watchlist search into a download when a release is good enough: the best grabbable
+ * release (accepted by the profile, not judged a mismatch by the oracle) at or above the
+ * profile's cutoff, if the item wants automatic downloads. The decision is one conditional
+ * update (wanted → grabbing), so two replicas, a redelivery or a restart cannot grab twice;
+ * the command that follows carries a stable id, and is sent again (de-duplicated) until the
+ * hunter confirms.
  */
 @Injectable()
 export class WatchlistGrabberService {
@@ -21,12 +22,12 @@ export class WatchlistGrabberService {
     private readonly publisher: JetStreamPublisher,
   ) {}
 
-  /** Inside the search's transaction: picks and claims the release to grab, if any. */
-  async decide(search: SearchEntity, stored: readonly NewRelease[], tx: Transaction): Promise<void> {
+  /** Picks and claims the release to grab among the search's stored releases, if any (in the caller's transaction when given). */
+  async decide(search: SearchEntity, tx?: Transaction): Promise<void> {
     if (!search.watchlistItemId) return;
     const item = await this.watchlist.findById(search.watchlistItemId);
     if (!item || !item.autoDownload || item.status !== 'wanted') return;
-    const best = stored.filter((r) => r.accepted && r.meetsCutoff).sort((a, b) => b.score - a.score || (b.seeders ?? -1) - (a.seeders ?? -1))[0];
+    const best = await this.releases.bestToGrab(search.id, tx);
     if (best) await this.watchlist.markGrabbing(item.id, best.id, tx);
   }
 

@@ -1,0 +1,2 @@
+export * from './lib/chat-completions.client';
+export * from './lib/model.errors';
