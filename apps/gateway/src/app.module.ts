@@ -9,6 +9,7 @@ import { IndexersModule } from '@sokoul/gateway/indexers';
 import { QualityProfilesModule } from '@sokoul/gateway/quality-profiles';
 import { RealtimeModule } from '@sokoul/gateway/realtime';
 import { SearchesModule } from '@sokoul/gateway/searches';
+import { SystemModule } from '@sokoul/gateway/system';
 import { WatchlistModule } from '@sokoul/gateway/watchlist';
 import { MessagingModule, NatsReadiness } from '@sokoul/messaging';
 import { HealthModule, ObservabilityModule } from '@sokoul/observability';
@@ -51,6 +52,7 @@ export class AppModule {
         IndexersModule.forRoot({ secretsEncryptionKey: config.SECRETS_ENCRYPTION_KEY }),
         QualityProfilesModule,
         WatchlistModule,
+        SystemModule.forRoot({ sentinelIntervalMs: config.SENTINEL_INTERVAL_MS }),
         DownloadsModule.forRoot({ defaultClient: config.HUNTER_DEFAULT_CLIENT, libraryDir: resolve(config.GATEWAY_LIBRARY_DIR), streamSecret: config.SECRETS_ENCRYPTION_KEY }),
         RealtimeModule,
       ],

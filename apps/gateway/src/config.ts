@@ -42,6 +42,8 @@ export const gatewayConfigSchema = z.object({
   AUTH_REGISTRATION: z.enum(['open', 'invite', 'closed'], { error: 'expected open, invite or closed' }).default('open'),
   /** The hunters' library folder as this gateway sees it (read-only is enough): served by /library/:id/stream. */
   GATEWAY_LIBRARY_DIR: z.string().min(1).default('data/library'),
+  /** The sentinel's interval (the same variable): its results older than three of them are shown as stale. */
+  SENTINEL_INTERVAL_MS: positiveInt(15_000),
   /** Shared with the hunters: the BitTorrent client a download uses unless its request names one. */
   HUNTER_DEFAULT_CLIENT: z.enum(['embedded', 'transmission', 'qbittorrent']).default('embedded'),
   ...secretsEnv,

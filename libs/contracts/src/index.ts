@@ -4,5 +4,6 @@ export * from './lib/envelope';
 export * from './lib/payloads/downloads';
 export * from './lib/payloads/releases';
 export * from './lib/payloads/search';
+export * from './lib/payloads/system';
 export * from './lib/subjects';
 export * from './lib/stream-ticket';

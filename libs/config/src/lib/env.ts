@@ -77,6 +77,8 @@ export const natsEnv = {
   NATS_RETRY_BACKOFF_MS: millisecondList('1000,5000,30000,120000'),
   NATS_CONCURRENCY: positiveInt(4),
   NATS_DRAIN_TIMEOUT_MS: positiveInt(10_000),
+  /** How often the process tells the sentinel it is alive. */
+  NATS_HEARTBEAT_INTERVAL_MS: positiveInt(10_000),
   SOKOUL_NAMESPACE: namespace,
 };
 

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       NATS_RETRY_BACKOFF_MS: [1000, 5000, 30_000, 120_000],
       NATS_CONCURRENCY: 4,
       NATS_DRAIN_TIMEOUT_MS: 10_000,
+      NATS_HEARTBEAT_INTERVAL_MS: 10_000,
       REDIS_URL: 'redis://127.0.0.1:6379',
       LOG_LEVEL: 'info',
     });

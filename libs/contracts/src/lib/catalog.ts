@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { downloadProgressSchema, downloadRequestedSchema, downloadUpdatedSchema } from './payloads/downloads';
 import { qualityProfileChangedSchema, releasesFoundSchema, releasesValidatedSchema } from './payloads/releases';
 import { searchCompletedSchema, searchRequestedSchema } from './payloads/search';
+import { systemAlertSchema } from './payloads/system';
 import { type MessageKind, type Subject, Subjects } from './subjects';
 
 export interface MessageDefinition<S extends z.ZodType = z.ZodType> {
@@ -61,6 +62,12 @@ export const MessageCatalog = {
     type: 'download.progress',
     schemaVersion: 1,
     schema: downloadProgressSchema,
+  },
+  [Subjects.systemAlert]: {
+    kind: 'event',
+    type: 'system.alert',
+    schemaVersion: 1,
+    schema: systemAlertSchema,
   },
 } as const satisfies Record<Subject, MessageDefinition>;
 

@@ -12,6 +12,7 @@ export const Subjects = {
   downloadRequested: 'sokoul.download.requested',
   downloadUpdated: 'sokoul.download.updated',
   downloadProgress: 'sokoul.download.progress',
+  systemAlert: 'sokoul.system.alert',
 } as const;
 
 export type Subject = (typeof Subjects)[keyof typeof Subjects];

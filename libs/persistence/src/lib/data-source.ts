@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AlertEntity } from './entities/alert.entity';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { AppSettingEntity } from './entities/app-setting.entity';
 import { AuditEntryEntity } from './entities/audit-entry.entity';
@@ -12,6 +13,7 @@ import { QualityProfileEntity } from './entities/quality-profile.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { ReleaseEntity } from './entities/release.entity';
 import { SearchEntity } from './entities/search.entity';
+import { SystemCheckEntity } from './entities/system-check.entity';
 import { UserEntity } from './entities/user.entity';
 import { WatchlistItemEntity } from './entities/watchlist-item.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema';
@@ -26,6 +28,7 @@ import { Downloads1764800000000 } from './migrations/1764800000000-Downloads';
 import { DownloadStreams1764800000001 } from './migrations/1764800000001-DownloadStreams';
 import { LibraryHashRecordedAfter1764800000002 } from './migrations/1764800000002-LibraryHashRecordedAfter';
 import { ReleaseVerdicts1764900000000 } from './migrations/1764900000000-ReleaseVerdicts';
+import { Alerts1765000000000 } from './migrations/1765000000000-Alerts';
 
 export interface DatabaseOptions {
   url: string;
@@ -35,10 +38,10 @@ export interface DatabaseOptions {
   applicationName: string;
 }
 
-export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity, InviteEntity, IndexerEntity, QualityProfileEntity, ReleaseEntity, WatchlistItemEntity, BlocklistEntryEntity, DownloadEntity, LibraryFileEntity];
+export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity, InviteEntity, IndexerEntity, QualityProfileEntity, ReleaseEntity, WatchlistItemEntity, BlocklistEntryEntity, DownloadEntity, LibraryFileEntity, AlertEntity, SystemCheckEntity];
 
 /** Listed, not globbed: services are bundled, and a glob finds nothing in a bundle. */
-export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000, Watchlist1764600000000, Blocklist1764700000000, Downloads1764800000000, DownloadStreams1764800000001, LibraryHashRecordedAfter1764800000002, ReleaseVerdicts1764900000000];
+export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000, Watchlist1764600000000, Blocklist1764700000000, Downloads1764800000000, DownloadStreams1764800000001, LibraryHashRecordedAfter1764800000002, ReleaseVerdicts1764900000000, Alerts1765000000000];
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { type DatabaseOptions, dataSourceOptions } from './data-source';
 import { runMigrations } from './migrate';
 import { PostgresReadiness } from './postgres.readiness';
+import { AlertRepository } from './repositories/alert.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AppSettingRepository } from './repositories/app-setting.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
@@ -20,7 +21,7 @@ import { SearchRepository } from './repositories/search.repository';
 import { UserRepository } from './repositories/user.repository';
 import { WatchlistRepository } from './repositories/watchlist.repository';
 
-const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository, IndexerRepository, QualityProfileRepository, ReleaseRepository, WatchlistRepository, BlocklistRepository, DownloadRepository, LibraryFileRepository];
+const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository, IndexerRepository, QualityProfileRepository, ReleaseRepository, WatchlistRepository, BlocklistRepository, DownloadRepository, LibraryFileRepository, AlertRepository];
 
 @Global()
 @Module({})

@@ -21,6 +21,7 @@ export interface NatsEnv {
   NATS_RETRY_BACKOFF_MS: number[];
   NATS_CONCURRENCY: number;
   NATS_DRAIN_TIMEOUT_MS: number;
+  NATS_HEARTBEAT_INTERVAL_MS?: number;
   SOKOUL_NAMESPACE?: string;
 }
 
@@ -45,6 +46,7 @@ export function messagingOptions(env: NatsEnv, service: string, instanceId: stri
     retryBackoffMs: env.NATS_RETRY_BACKOFF_MS,
     concurrency: env.NATS_CONCURRENCY,
     drainTimeoutMs: env.NATS_DRAIN_TIMEOUT_MS,
+    heartbeatIntervalMs: env.NATS_HEARTBEAT_INTERVAL_MS,
   };
 }
 

@@ -1,2 +1,5 @@
-export * from './lib/dependency-monitor.service';
+export * from './lib/alert-engine.service';
+export * from './lib/checks/check';
 export * from './lib/monitoring.module';
+export * from './lib/monitoring.options';
+export * from './lib/sentinel.service';

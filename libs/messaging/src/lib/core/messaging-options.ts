@@ -15,4 +15,6 @@ export interface MessagingOptions {
   concurrency: number;
   /** How long a shutdown waits for in-flight handlers before releasing them. */
   drainTimeoutMs: number;
+  /** How often the process says it is alive (core NATS, read by the sentinel); 10 s when absent. */
+  heartbeatIntervalMs?: number;
 }

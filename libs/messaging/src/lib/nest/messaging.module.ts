@@ -5,6 +5,7 @@ import type { MessagingOptions } from '../core/messaging-options';
 import { JetStreamPublisher } from '../core/publisher';
 import { ensureStreams } from '../core/topology';
 import { Wire } from '../core/wire';
+import { HeartbeatService } from './heartbeat.service';
 import { JetStreamServer } from './jetstream.server';
 import { MESSAGING_OPTIONS, NATS_CONNECTION } from './messaging.tokens';
 import { NatsReadiness } from './nats.readiness';
@@ -39,6 +40,7 @@ export class MessagingModule implements OnApplicationShutdown {
         },
         JetStreamServer,
         NatsReadiness,
+        HeartbeatService,
       ],
       exports: [NATS_CONNECTION, MESSAGING_OPTIONS, JetStreamPublisher, JetStreamServer, NatsReadiness],
     };

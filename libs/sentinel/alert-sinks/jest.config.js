@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'sentinel-alert-sinks',
+  preset: '../../../jest.preset.js',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts'],
+};
