@@ -112,7 +112,7 @@ describe('loadConfig', () => {
     });
 
     it('hides the password inside a connection URL but keeps the rest to debug it', () => {
-      const error = configError(serviceSchema, { DATABASE_URL: 'mysql://sokoul:hunter2@db.internal:5432/sokoul' });
+      const error = configError(serviceSchema, { DATABASE_URL: 'mysql://sokoul:hunter2@db.internal:5432/sokoul' }); // secretlint-disable-line -- a fixture, not a credential
 
       expect(error.message).toBe(
         'Invalid configuration: DATABASE_URL: expected a postgres or postgresql URL, got "mysql://sokoul:***@db.internal:5432/sokoul"',

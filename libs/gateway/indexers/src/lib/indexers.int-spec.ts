@@ -99,7 +99,7 @@ describe('indexers over HTTP (real Postgres, a fake Torznab indexer)', () => {
       ['a scheme other than http(s)', { url: 'ftp://127.0.0.1/torznab' }, '/url', 'url must be an http or https URL'],
       ['a file URL', { url: 'file:///etc/passwd' }, '/url', 'url must be an http or https URL'],
       ['something that is not a URL', { url: 'jackett' }, '/url', 'url must be an absolute http or https URL'],
-      ['credentials in the URL', { url: 'http://admin:secret@127.0.0.1:9117/api' }, '/url', 'url must not contain a user name or password'],
+      ['credentials in the URL', { url: 'http://admin:secret@127.0.0.1:9117/api' }, '/url', 'url must not contain a user name or password'], // secretlint-disable-line -- a fixture, not a credential
       ['an API key in the URL', { url: 'http://127.0.0.1:9117/api?apikey=abc' }, '/url', 'url must not contain an API key or passkey: give the key as apiKey'],
       ['a priority above 50', { priority: 51 }, '/priority', 'priority must be from 1 to 50'],
       ['an empty API key', { apiKey: '  ' }, '/apiKey', 'apiKey must not be empty'],
