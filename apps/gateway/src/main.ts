@@ -1,6 +1,7 @@
+// First import: @sokoul/runtime registers the tracing instrumentations before http, pg and ioredis load.
+import { createInstanceId, databaseOptions, migrateAndExit, readConfigOrExit, runService } from '@sokoul/runtime';
 import { configureGatewayApplication } from '@sokoul/gateway/http';
 import { buildOpenApiDocument, serveOpenApiDocs } from '@sokoul/gateway/openapi';
-import { createInstanceId, databaseOptions, migrateAndExit, readConfigOrExit, runService } from '@sokoul/runtime';
 import { AppModule, SERVICE } from './app.module';
 import { gatewayConfigSchema, migrationConfigSchema } from './config';
 import { gatewayOpenApiDocument } from './openapi';

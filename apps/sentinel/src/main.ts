@@ -1,3 +1,4 @@
+// First import: @sokoul/runtime registers the tracing instrumentations before http, pg and ioredis load.
 import { createInstanceId, readConfigOrExit, runService } from '@sokoul/runtime';
 import { AppModule, SERVICE } from './app.module';
 import { sentinelConfigSchema } from './config';

@@ -18,20 +18,21 @@ export const positiveInt = (fallback: number) =>
     .transform(Number)
     .pipe(z.number().int().positive({ error: 'expected a positive integer' }));
 
+function hasProtocol(protocols: string[]): (value: string) => boolean {
+  return (value) => {
+    try {
+      return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+    } catch {
+      return false;
+    }
+  };
+}
+
 export const url = (protocols: string[], fallback: string) =>
   z
     .string()
     .default(fallback)
-    .refine(
-      (value) => {
-        try {
-          return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
-        } catch {
-          return false;
-        }
-      },
-      { error: `expected a ${protocols.join(' or ')} URL` },
-    );
+    .refine(hasProtocol(protocols), { error: `expected a ${protocols.join(' or ')} URL` });
 
 export const booleanFlag = (fallback: boolean) =>
   z
@@ -99,4 +100,30 @@ export const secret = (minLength: number) =>
 /** Encrypts credentials kept in the database (indexer API keys); shared by the services that read or write them. */
 export const secretsEnv = {
   SECRETS_ENCRYPTION_KEY: secret(32),
+};
+
+/** Unset, or set to nothing (`NAME=` in an env file): both mean absent. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+/** A fraction between 0 and 1, e.g. "0.25". */
+const ratio = (fallback: number) =>
+  z
+    .string()
+    .regex(/^(0|1|0?\.\d+|1\.0+)$/, { error: 'expected a number between 0 and 1, e.g. 0.25' })
+    .default(String(fallback))
+    .transform(Number);
+
+const httpUrl = z.string().refine(hasProtocol(['http', 'https']), { error: 'expected an http or https URL' });
+
+/**
+ * OpenTelemetry tracing, under the standard OTEL_* names. Off unless an OTLP/HTTP endpoint is
+ * set: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is the URL spans are posted to as it is,
+ * OTEL_EXPORTER_OTLP_ENDPOINT a base that gets `/v1/traces`. OTEL_SERVICE_NAME defaults to the
+ * service; OTEL_TRACES_SAMPLER_ARG is the share of new traces kept (a caller's decision is followed).
+ */
+export const tracingEnv = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional(httpUrl),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional(httpUrl),
+  OTEL_SERVICE_NAME: optional(z.string().regex(/^[\w.-]{1,63}$/, { error: 'expected letters, digits, _, . or - (max 63)' })),
+  OTEL_TRACES_SAMPLER_ARG: ratio(1),
 };

@@ -1,4 +1,4 @@
-import { childSpan, currentTrace, formatTraceparent, outgoingTraceparent, parseTraceparent, runInTrace } from './trace-context';
+import { childSpan, currentTrace, formatTraceparent, outgoingTraceparent, parseTraceparent, runInSpan, runInTrace } from './trace-context';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';
@@ -138,5 +138,40 @@ describe('outgoingTraceparent', () => {
 
     expect(parseTraceparent(first)).toBeDefined();
     expect(parseTraceparent(first)?.traceId).not.toBe(parseTraceparent(second)?.traceId);
+  });
+});
+
+describe('runInSpan without tracing (the lightweight context)', () => {
+  it('leaves the current context as it is when no parent is given', () => {
+    const [outer, inner] = runInTrace(TRACEPARENT, () => [currentTrace(), runInSpan('publish', { kind: 'producer' }, () => currentTrace())]);
+
+    expect(inner).toBe(outer);
+  });
+
+  it('hands out a traceparent in the current trace, in a span of its own', () => {
+    const [current, sent] = runInTrace(TRACEPARENT, () => [currentTrace(), runInSpan('publish', { kind: 'producer' }, (span) => parseTraceparent(span.traceparent))]);
+
+    expect(sent?.traceId).toBe(TRACE_ID);
+    expect(sent?.spanId).not.toBe(current?.spanId);
+  });
+
+  it('runs in a child of the given parent, as runInTrace does, and a new trace when the parent is absent', async () => {
+    const child = await runInSpan('process', { kind: 'consumer', parent: TRACEPARENT }, async () => currentTrace());
+    const fresh = runInSpan('process', { kind: 'consumer', parent: undefined }, () => currentTrace());
+
+    expect(child?.traceId).toBe(TRACE_ID);
+    expect(child?.spanId).not.toBe(SPAN_ID);
+    expect(fresh).toBeDefined();
+    expect(fresh?.traceId).not.toBe(TRACE_ID);
+  });
+
+  it('records nothing: setAttribute and fail do nothing, and errors pass through', async () => {
+    await expect(
+      runInSpan('process', {}, async (span) => {
+        span.setAttribute('outcome', 'retried');
+        span.fail(new Error('ignored'));
+        throw new Error('handler failed');
+      }),
+    ).rejects.toThrow('handler failed');
   });
 });

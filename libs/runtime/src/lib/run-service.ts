@@ -1,9 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { z } from 'zod';
+import { tracingEnv } from '@sokoul/config';
 import { JetStreamServer } from '@sokoul/messaging';
-import { JsonLogger } from '@sokoul/observability';
+import { JsonLogger, type Tracing, startTracing } from '@sokoul/observability';
 import type { LevelWithSilent } from 'pino';
+import { createInstanceId } from './instance-id';
+import { readConfigOrExit } from './read-config';
+import { tracingOptions } from './service-modules';
 
 export interface ServiceOptions {
   service: string;
@@ -11,6 +16,8 @@ export interface ServiceOptions {
   port: number;
   host?: string;
   logLevel: LevelWithSilent;
+  /** `service.instance.id` of its spans; a new one when absent. */
+  instanceId?: string;
   /** HTTP-level setup of the app (prefix, adapters, body limits) before it listens. */
   configure?: (app: NestExpressApplication) => void;
 }
@@ -19,7 +26,7 @@ export interface ServiceOptions {
  * SIGTERM/SIGINT close the app (consumers drain, then HTTP and connections close) and exit 0,
  * so an orchestrator sees a clean stop; a second signal exits at once.
  */
-function stopOnSignals(app: INestApplication, logger: JsonLogger): void {
+function stopOnSignals(app: INestApplication, logger: JsonLogger, tracing: Tracing | undefined): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(130);
@@ -27,6 +34,8 @@ function stopOnSignals(app: INestApplication, logger: JsonLogger): void {
     logger.log({ msg: 'stopping', signal }, 'Bootstrap');
     app
       .close()
+      // The last spans (the drain's) are exported before the process goes.
+      .then(() => tracing?.shutdown())
       .then(() => {
         logger.log({ msg: 'stopped', uptimeMs: Math.round(process.uptime() * 1000) }, 'Bootstrap');
         logger.flush();
@@ -43,6 +52,19 @@ function stopOnSignals(app: INestApplication, logger: JsonLogger): void {
 }
 
 /**
+ * OpenTelemetry when an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT or
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); otherwise nothing starts and the lightweight trace
+ * context keeps the logs' trace ids. The instrumentations were registered by ./preload.
+ */
+function startTracingIfConfigured(service: string, instanceId: string, logger: JsonLogger): Tracing | undefined {
+  const options = tracingOptions(readConfigOrExit(service, z.object(tracingEnv)), service, instanceId);
+  if (!options) return undefined;
+  const tracing = startTracing({ ...options, logger });
+  logger.log({ msg: 'tracing on', serviceName: options.serviceName, tracesUrl: options.tracesUrl, sampleRatio: options.sampleRatio }, 'Bootstrap');
+  return tracing;
+}
+
+/**
  * Starts one Sokoul service: JSON logs, HTTP (health, metrics, API), the JetStream consumers
  * of its `@EventPattern` handlers, and graceful shutdown on SIGTERM/SIGINT (consumers drain,
  * then connections close). Logs `ready` with the time from process start.
@@ -50,6 +72,7 @@ function stopOnSignals(app: INestApplication, logger: JsonLogger): void {
 export async function runService(options: ServiceOptions): Promise<INestApplication> {
   const logger = new JsonLogger({ service: options.service, level: options.logLevel });
   process.on('unhandledRejection', (reason) => logger.error({ msg: 'unhandled rejection', reason: String(reason) }, 'Process'));
+  const tracing = startTracingIfConfigured(options.service, options.instanceId ?? createInstanceId(), logger);
   try {
     const app = await NestFactory.create<NestExpressApplication>(options.module, { logger, bufferLogs: true, abortOnError: false });
     app.disable('x-powered-by');
@@ -58,7 +81,7 @@ export async function runService(options: ServiceOptions): Promise<INestApplicat
     await app.startAllMicroservices();
     await app.listen(options.port, options.host ?? '0.0.0.0');
     logger.log({ msg: 'ready', port: options.port, startupMs: Math.round(process.uptime() * 1000) }, 'Bootstrap');
-    stopOnSignals(app, logger);
+    stopOnSignals(app, logger, tracing);
     return app;
   } catch (error) {
     logger.fatal(error instanceof Error ? error : new Error(String(error)), 'Bootstrap');

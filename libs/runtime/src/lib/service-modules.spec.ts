@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { databaseEnv, loadConfig, natsEnv, redisEnv } from '@sokoul/config';
+import { databaseEnv, loadConfig, natsEnv, redisEnv, tracingEnv } from '@sokoul/config';
 import { createInstanceId } from './instance-id';
-import { type DatabaseEnv, type NatsEnv, databaseOptions, messagingOptions, redisOptions } from './service-modules';
+import { type DatabaseEnv, type NatsEnv, databaseOptions, messagingOptions, redisOptions, tracingOptions } from './service-modules';
 
 jest.mock('node:os', () => {
   const actual = jest.requireActual<typeof import('node:os')>('node:os');
@@ -80,6 +80,35 @@ describe('redisOptions', () => {
 
   it('sets no key prefix without a namespace', () => {
     expect(redisOptions({ REDIS_URL: 'redis://cache:6379' }, 'gateway').keyPrefix).toBeUndefined();
+  });
+});
+
+describe('tracingOptions', () => {
+  const parse = (env: Record<string, string>) => loadConfig(z.object(tracingEnv), env);
+
+  it('is undefined, tracing off, when no OTLP endpoint is set (or it is set empty)', () => {
+    expect(tracingOptions(parse({}), 'scout')).toBeUndefined();
+    expect(tracingOptions(parse({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SERVICE_NAME: 'x' }), 'scout')).toBeUndefined();
+  });
+
+  it('posts to /v1/traces under the base endpoint, named after the service, every new trace kept', () => {
+    expect(tracingOptions(parse({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }), 'scout', 'host-1')).toEqual({
+      serviceName: 'scout',
+      tracesUrl: 'http://collector:4318/v1/traces',
+      sampleRatio: 1,
+      instanceId: 'host-1',
+    });
+  });
+
+  it('takes the traces endpoint as it is, before the base, with the service name and ratio given', () => {
+    const env = parse({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otlp.example.test/api/traces',
+      OTEL_SERVICE_NAME: 'sokoul-scout',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    });
+
+    expect(tracingOptions(env, 'scout')).toMatchObject({ serviceName: 'sokoul-scout', tracesUrl: 'https://otlp.example.test/api/traces', sampleRatio: 0.25 });
   });
 });
 

@@ -1,5 +1,6 @@
 import type { DatabaseOptions } from '@sokoul/persistence';
 import type { MessagingOptions } from '@sokoul/messaging';
+import type { TracingOptions } from '@sokoul/observability';
 import type { RedisOptions } from '@sokoul/redis';
 
 /*
@@ -52,4 +53,28 @@ export function messagingOptions(env: NatsEnv, service: string, instanceId: stri
 
 export function redisOptions(env: { REDIS_URL: string; SOKOUL_NAMESPACE?: string }, service: string): RedisOptions {
   return { url: env.REDIS_URL, keyPrefix: env.SOKOUL_NAMESPACE, connectionName: `sokoul-${service}` };
+}
+
+export interface TracingEnv {
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+  OTEL_SERVICE_NAME?: string;
+  OTEL_TRACES_SAMPLER_ARG: number;
+}
+
+/**
+ * Where spans go: the traces endpoint as it is, else `/v1/traces` under the base endpoint (as
+ * OpenTelemetry's exporters read these variables); undefined when tracing is off.
+ */
+export function tracesUrl(env: Pick<TracingEnv, 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'>): string | undefined {
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  return `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`;
+}
+
+/** Tracing's options, or undefined when no OTLP endpoint is set: tracing is off. */
+export function tracingOptions(env: TracingEnv, service: string, instanceId?: string): TracingOptions | undefined {
+  const url = tracesUrl(env);
+  if (!url) return undefined;
+  return { serviceName: env.OTEL_SERVICE_NAME ?? service, tracesUrl: url, sampleRatio: env.OTEL_TRACES_SAMPLER_ARG, instanceId };
 }

@@ -9,7 +9,7 @@ import {
   nanos,
 } from 'nats';
 import { type Envelope, MessageCatalog, Streams, type Subject, decodeMessage } from '@sokoul/contracts';
-import { counter, histogram, runInTrace } from '@sokoul/observability';
+import { counter, histogram, runInSpan } from '@sokoul/observability';
 import { type DeadLetterReason, deadLetter } from './dead-letter';
 import { NonRetryableError } from './errors';
 import { Headers } from './headers';
@@ -165,8 +165,18 @@ export class ConsumerRunner {
       return;
     }
     const envelope = decoded.envelope;
+    // The consumer span continues the producer's (envelope first, then the NATS header).
     const traceparent = envelope.traceparent ?? msg.headers?.get(Headers.traceparent);
-    await runInTrace(traceparent, async () => {
+    const attributes = {
+      'messaging.system': 'nats',
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': msg.subject,
+      'messaging.consumer.group.name': this.consumerName,
+      'messaging.message.id': envelope.id,
+      'messaging.nats.delivery_count': deliveries,
+    };
+    await runInSpan(`process ${this.subject}`, { kind: 'consumer', parent: traceparent, attributes }, async (span) => {
       const context = new MessageContext(msg, this.subject, envelope, this.consumerName);
       this.keepAlives.set(msg, setInterval(() => msg.working(), Math.max(500, Math.floor(this.options.ackWaitMs / 3))));
       const stopTimer = handlerDuration.startTimer({ subject: this.subject });
@@ -181,6 +191,7 @@ export class ConsumerRunner {
         processed.inc({ subject: this.subject, outcome: 'ok' });
       } catch (error) {
         stopTimer();
+        span.fail(error);
         await this.onHandlerError(msg, envelope, error as Error, deliveries);
       } finally {
         clearInterval(this.keepAlives.get(msg));

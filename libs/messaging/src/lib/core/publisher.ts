@@ -1,6 +1,6 @@
 import { type JetStreamClient, type PubAck, headers as natsHeaders } from 'nats';
 import type { PayloadOf, Subject } from '@sokoul/contracts';
-import { outgoingTraceparent } from '@sokoul/observability';
+import { runInSpan } from '@sokoul/observability';
 import { type EnvelopeOptions, createEnvelope } from './envelope';
 import { Headers } from './headers';
 import type { Wire } from './wire';
@@ -32,22 +32,28 @@ export class JetStreamPublisher {
   ) {}
 
   async publish<S extends Subject>(subject: S, payload: PayloadOf<S>, options: EnvelopeOptions = {}): Promise<Published> {
-    // A child span of the current trace, or the start of a new one: every message is traceable.
-    const traceparent = options.traceparent ?? outgoingTraceparent();
-    const envelope = createEnvelope(subject, payload, { ...options, traceparent });
-    const headers = natsHeaders();
-    headers.set(Headers.correlationId, envelope.correlationId);
-    headers.set(Headers.traceparent, traceparent);
-    let ack: PubAck;
-    try {
-      ack = await this.js.publish(this.wire.subject(subject), JSON.stringify(envelope), {
-        msgID: envelope.id,
-        headers,
-        timeout: this.timeoutMs,
-      });
-    } catch (error) {
-      throw new PublishError(subject, error);
-    }
-    return { id: envelope.id, duplicate: ack.duplicate, sequence: ack.seq };
+    const destination = this.wire.subject(subject);
+    const attributes = { 'messaging.system': 'nats', 'messaging.operation.type': 'send', 'messaging.operation.name': 'publish', 'messaging.destination.name': destination };
+    return runInSpan(`publish ${subject}`, { kind: 'producer', attributes }, async (span) => {
+      // The producer span (tracing on) or a child of the current trace, or the start of a new
+      // one: every message is traceable, and its consumer continues this trace.
+      const traceparent = options.traceparent ?? span.traceparent;
+      const envelope = createEnvelope(subject, payload, { ...options, traceparent });
+      span.setAttribute('messaging.message.id', envelope.id);
+      const headers = natsHeaders();
+      headers.set(Headers.correlationId, envelope.correlationId);
+      headers.set(Headers.traceparent, traceparent);
+      let ack: PubAck;
+      try {
+        ack = await this.js.publish(destination, JSON.stringify(envelope), {
+          msgID: envelope.id,
+          headers,
+          timeout: this.timeoutMs,
+        });
+      } catch (error) {
+        throw new PublishError(subject, error);
+      }
+      return { id: envelope.id, duplicate: ack.duplicate, sequence: ack.seq };
+    });
   }
 }
