@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type FakeTmdb, type FakeTorznabIndexer, startFakeTmdb, startFakeTorznabIndexer } from '@sokoul/fakes';
 import { type LocalSwarm, pseudoRandomBytes, startLocalSwarm } from '@sokoul/hunter/testing';
-import { type ServiceProcess, eventually } from '@sokoul/testing';
-import { type Account, getJson, openSocket, postJson, signUp } from './http';
-import { TestStack } from './stack';
+import { type ServiceProcess, eventually, type Account, getJson, openSocket, postJson, signUp, TestStack } from '@sokoul/testing';
 
 const MiB = 1024 * 1024;
 const TITLE = 'Dune.2021.1080p.BluRay.x264-SOKOUL';

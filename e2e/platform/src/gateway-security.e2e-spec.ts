@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { ServiceProcess, namespaceEnv } from '@sokoul/testing';
-import { type Account, getJson, postJson, signUp } from './http';
-import { TestStack } from './stack';
+import { ServiceProcess, namespaceEnv, type Account, getJson, postJson, signUp, TestStack } from '@sokoul/testing';
 
 /**
  * The gateway's security suite: real HTTP against the built gateway, run as a process. What

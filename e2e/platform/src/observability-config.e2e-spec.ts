@@ -3,8 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { type ServiceName, eventually, freePort } from '@sokoul/testing';
-import { TestStack } from './stack';
+import { type ServiceName, TestStack, eventually, freePort } from '@sokoul/testing';
 
 /*
  * docker/prometheus and docker/grafana: the files parse, promtool accepts them, the alert rules

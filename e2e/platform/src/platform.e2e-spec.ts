@@ -1,7 +1,5 @@
 import WebSocket from 'ws';
-import { type ServiceName, ServiceProcess, eventually } from '@sokoul/testing';
-import { type Account, getJson, openSocket, postJson, signUp } from './http';
-import { TestStack } from './stack';
+import { type ServiceName, ServiceProcess, eventually, type Account, getJson, openSocket, postJson, signUp, TestStack } from '@sokoul/testing';
 
 const SERVICES: ServiceName[] = ['gateway', 'scout', 'hunter', 'oracle', 'sentinel'];
 

@@ -1,6 +1,4 @@
-import { eventually } from '@sokoul/testing';
-import { getJson, postJson, signUp } from './http';
-import { TestStack } from './stack';
+import { eventually, getJson, postJson, signUp, TestStack } from '@sokoul/testing';
 
 const FAST_REDELIVERY = { NATS_ACK_WAIT_MS: '2000' };
 

@@ -1,6 +1,4 @@
-import { eventually } from '@sokoul/testing';
-import { postJson, signUp } from './http';
-import { TestStack } from './stack';
+import { eventually, postJson, signUp, TestStack } from '@sokoul/testing';
 
 describe('scout replicas', () => {
   let stack: TestStack;

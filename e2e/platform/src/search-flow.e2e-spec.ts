@@ -1,7 +1,5 @@
 import { type FakeTmdb, type FakeTorznabIndexer, startFakeTmdb, startFakeTorznabIndexer } from '@sokoul/fakes';
-import { type ServiceProcess, eventually } from '@sokoul/testing';
-import { type Account, getJson, openSocket, postJson, signUp } from './http';
-import { TestStack } from './stack';
+import { type ServiceProcess, eventually, type Account, getJson, openSocket, postJson, signUp, TestStack } from '@sokoul/testing';
 
 interface Release {
   id: string;

@@ -4,9 +4,7 @@ import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ServiceProcess, eventually, freePort } from '@sokoul/testing';
-import { type Account, getJson, openSocket, postJson, signUp } from './http';
-import { TestStack } from './stack';
+import { type ServiceProcess, eventually, freePort, type Account, getJson, openSocket, postJson, signUp, TestStack } from '@sokoul/testing';
 
 interface Notice {
   key: string;

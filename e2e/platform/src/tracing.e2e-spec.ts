@@ -10,9 +10,7 @@ import {
   startFakeTmdb,
   startFakeTorznabIndexer,
 } from '@sokoul/fakes';
-import { type ServiceProcess, eventually } from '@sokoul/testing';
-import { type Account, getJson, postJson, signUp } from './http';
-import { TestStack } from './stack';
+import { type ServiceProcess, eventually, type Account, getJson, postJson, signUp, TestStack } from '@sokoul/testing';
 
 interface Release {
   validation: { verdict: string } | null;

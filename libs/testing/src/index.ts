@@ -6,3 +6,5 @@ export * from './lib/readiness-of';
 export * from './lib/namespace-env';
 export * from './lib/describe-service-module';
 export * from './lib/stored-release';
+export * from './lib/test-stack';
+export * from './lib/api-client';

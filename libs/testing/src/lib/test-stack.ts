@@ -1,6 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { connect, type NatsConnection } from 'nats';
-import { type ServiceName, ServiceProcess, createTestSchema, namespaceEnv, testEnvironment, uniqueNamespace } from '@sokoul/testing';
+import { type ServiceName, ServiceProcess } from './service-process';
+import { testEnvironment, uniqueNamespace } from './test-environment';
+import { createTestSchema } from './test-schema';
+import { namespaceEnv } from './namespace-env';
 
 /**
  * The platform for one test file: its own Postgres schema (migrated), NATS namespace and Redis

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { eventually } from '@sokoul/testing';
+import { eventually } from './eventually';
 
 export interface JsonResponse<T> {
   status: number;
