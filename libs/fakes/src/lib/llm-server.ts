@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultLlmJudge, type FakeLlmJudge, type FakeLlmJudgement } from './llm/judge';
 import {
@@ -21,6 +20,7 @@ import {
   verdictsContent,
   wrongShapeContent,
 } from './llm/wire';
+import { listenOnLoopback } from './listen-on-loopback';
 
 export { defaultLlmJudge, normaliseTitle } from './llm/judge';
 export type { FakeLlmJudge, FakeLlmJudgement, FakeLlmRelease, FakeLlmVerdict, FakeLlmWanted } from './llm/judge';
@@ -270,17 +270,10 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     model: models[0] as string,
     models,
     requests,

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { listenOnLoopback } from './listen-on-loopback';
 
 export type CollectedSpanKind = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
 
@@ -171,11 +171,7 @@ export async function startFakeOtlpCollector(): Promise<FakeOtlpCollector> {
       })
       .catch((error: Error) => answer(res, 400, { message: error.message }, contentType));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listenOnLoopback(server);
 
   return {
     url,

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   type FakeTmdbReply,
   findByExternalId,
@@ -17,6 +16,7 @@ import {
   showDetails,
   showExternalIdsReply,
 } from './tmdb/wire';
+import { listenOnLoopback } from './listen-on-loopback';
 
 export { FAKE_TMDB_MOVIES, FAKE_TMDB_PEOPLE, FAKE_TMDB_SHOWS } from './tmdb/catalogue';
 export type { FakeTmdbMovie, FakeTmdbPerson, FakeTmdbSeason, FakeTmdbShow, FakeTmdbEpisode } from './tmdb/catalogue';
@@ -167,17 +167,10 @@ export async function startFakeTmdb(options: FakeTmdbOptions = {}): Promise<Fake
     pending.add(timer);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     apiKey,
     bearerToken,
     requests,

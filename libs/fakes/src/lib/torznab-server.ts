@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FAKE_CAPS_FULL, type FakeTorznabCaps, type FakeTorznabSearchMode } from './torznab/caps';
 import {
   FAKE_TORZNAB_RELEASES,
@@ -18,6 +17,7 @@ import {
   FAKE_SOURCES,
   type FakeResolution,
 } from './torznab/vocabulary';
+import { listenOnLoopback } from './listen-on-loopback';
 
 export * from './torznab/caps';
 export * from './torznab/catalogue';
@@ -233,14 +233,7 @@ export async function startFakeTorznabIndexer(options: FakeTorznabIndexerOptions
     return xml(feedXml(page, { flavour, name, origin, apiKey, trackers: options.trackers ?? TRACKERS }));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = await listenOnLoopback(server);
 
   function matchDownload(path: string): string | undefined {
     const match = path.match(/\/(?:dl\/[^/]+|download)\/([0-9a-f]{40})$/);
