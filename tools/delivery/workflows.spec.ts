@@ -186,6 +186,8 @@ describe('release', () => {
     expect(String(build['tags']).trim().split('\n')).toEqual([
       '${{ steps.image.outputs.name }}:${{ matrix.version }}',
       '${{ steps.image.outputs.name }}:${{ needs.release.outputs.sha }}',
+      // What docker/compose.yml runs unless SOKOUL_VERSION pins one.
+      '${{ steps.image.outputs.name }}:latest',
     ]);
   });
 });
