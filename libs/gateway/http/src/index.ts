@@ -1,6 +1,7 @@
 export * from './lib/idempotency.interceptor';
 export * from './lib/problem-details';
 export * from './lib/problem-details.filter';
+export * from './lib/dependency-unavailable';
 export * from './lib/zod-validation.pipe';
 export * from './lib/configure-gateway-application';
 export * from './lib/rate-limiter';

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, type ExceptionFilter, Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, type ProblemDetails, ProblemException, problemTypeUri } from './problem-details';
+import { DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyUnavailable } from './dependency-unavailable';
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails, ProblemException, ServiceUnavailableProblem, problemTypeUri } from './problem-details';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -18,8 +19,11 @@ const TITLES: Record<number, string> = {
 };
 
 /**
- * Every error leaves as application/problem+json. Unexpected errors are logged with their
- * stack and answered with a 500 that reveals nothing of the internals.
+ * Every error leaves as application/problem+json. An error that means a dependency is
+ * unreachable or out of connections (Postgres down, its pool exhausted, Redis gone) is a 503
+ * with `Retry-After`, logged as a warning without a stack: the client can retry, and an outage
+ * does not flood the logs. Other unexpected errors are logged with their stack and answered
+ * with a 500 that reveals nothing of the internals.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -30,8 +34,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const { problem, headers } = this.toProblem(exception, request);
-    if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception : String(exception));
+    const unavailable = !(exception instanceof HttpException) && isDependencyUnavailable(exception);
+    const { problem, headers } = this.toProblem(unavailable ? dependencyUnavailable() : exception, request);
+    if (unavailable) this.logger.warn(`${request.method} ${request.path}: dependency unavailable: ${(exception as Error)?.message ?? String(exception)}`);
+    else if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception : String(exception));
     if (response.headersSent) return;
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
@@ -66,6 +72,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       headers: {},
     };
   }
+}
+
+function dependencyUnavailable(): ServiceUnavailableProblem {
+  return new ServiceUnavailableProblem('A service this request needs is unavailable right now; retry shortly.', DEPENDENCY_RETRY_AFTER_SECONDS);
 }
 
 function statusOf(exception: unknown): number {

@@ -7,6 +7,7 @@ import { ConsumerRunner, type Delivery } from '../core/consumer-runner';
 import type { MessagingOptions } from '../core/messaging-options';
 import { ensureStreams } from '../core/topology';
 import { Wire } from '../core/wire';
+import { handlerError } from './handler-errors.interceptor';
 import { MESSAGING_OPTIONS, NATS_CONNECTION } from './messaging.tokens';
 
 /** Extras accepted by `@EventPattern(subject, { delivery })`; `competing` when omitted. */
@@ -47,9 +48,13 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
           this.options,
           pattern,
           extras.delivery ?? 'competing',
-          async (envelope, context) => lastValueFrom(this.transformToObservable(await handler(envelope.payload, context)), {
-            defaultValue: undefined,
-          }),
+          async (envelope, context) => {
+            try {
+              return await lastValueFrom(this.transformToObservable(await handler(envelope.payload, context)), { defaultValue: undefined });
+            } catch (error) {
+              throw handlerError(error);
+            }
+          },
           this.log,
         );
         await runner.start();
