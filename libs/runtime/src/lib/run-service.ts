@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -32,6 +33,7 @@ function stopOnSignals(app: INestApplication, logger: JsonLogger, tracing: Traci
     if (stopping) process.exit(130);
     stopping = true;
     logger.log({ msg: 'stopping', signal }, 'Bootstrap');
+    closeConnectionsWhenDone(app.getHttpServer() as Server);
     app
       .close()
       // The last spans (the drain's) are exported before the process goes.
@@ -49,6 +51,24 @@ function stopOnSignals(app: INestApplication, logger: JsonLogger, tracing: Traci
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/** Past this, connections still open after a stop are cut (orchestrators allow 30 s). */
+const HTTP_DRAIN_MS = 10_000;
+
+/**
+ * Closing an HTTP server waits for every open connection, and a client that keeps a
+ * keep-alive connection busy (a proxy, a load balancer) would keep the process alive for
+ * ever. Once stopping: every answer says `Connection: close`, idle connections are closed at
+ * once and as they go idle, and whatever is left is cut at the drain deadline.
+ */
+function closeConnectionsWhenDone(server: Server): void {
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    if (!response.headersSent) response.setHeader('Connection', 'close');
+    response.on('finish', () => server.closeIdleConnections());
+  });
+  server.closeIdleConnections();
+  setTimeout(() => server.closeAllConnections(), HTTP_DRAIN_MS).unref();
 }
 
 /**
