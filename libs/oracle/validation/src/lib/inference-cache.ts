@@ -63,7 +63,7 @@ export class InferenceCache {
     if (keys.length === 0) return new Set();
     const pipeline = this.redis.pipeline();
     for (const key of keys) pipeline.set(INFLIGHT_PREFIX + key, this.owner, 'PX', inflightTtlMs, 'NX');
-    const results = (await pipeline.exec()) ?? [];
+    const results = answered(await pipeline.exec());
     return new Set(keys.filter((_, index) => results[index]?.[1] === 'OK'));
   }
 
@@ -73,7 +73,7 @@ export class InferenceCache {
     const pipeline = this.redis.pipeline();
     for (const [key, verdict] of answers) pipeline.set(VERDICT_PREFIX + key, JSON.stringify(verdict), 'EX', this.ttlSeconds);
     for (const key of answers.keys()) pipeline.eval(RELEASE_IF_OWNER, 1, INFLIGHT_PREFIX + key, this.owner);
-    await pipeline.exec();
+    answered(await pipeline.exec());
   }
 
   /** Gives questions up (the model failed): waiting replicas may then ask themselves. */
@@ -92,9 +92,19 @@ export class InferenceCache {
     if (keys.length === 0) return new Set();
     const pipeline = this.redis.pipeline();
     for (const key of keys) pipeline.exists(INFLIGHT_PREFIX + key);
-    const results = (await pipeline.exec()) ?? [];
+    const results = answered(await pipeline.exec());
     return new Set(keys.filter((_, index) => results[index]?.[1] === 1));
   }
+}
+
+/**
+ * A pipeline on a dead connection answers each command with an error rather than rejecting:
+ * read as answers, "not claimed" would look like another replica asking. Throws instead.
+ */
+function answered(results: Array<[Error | null, unknown]> | null): Array<[Error | null, unknown]> {
+  const failed = results?.find(([error]) => error !== null);
+  if (!results || failed) throw failed?.[0] ?? new Error('the pipeline was not executed');
+  return results;
 }
 
 function parseCached(value: string): CachedVerdict | undefined {

@@ -107,7 +107,10 @@ export class IndexerSearchService {
   private async capabilitiesOf(indexer: IndexerEntity, client: TorznabClient, signal: AbortSignal): Promise<TorznabCapabilities> {
     if (indexer.capabilities) return indexer.capabilities as unknown as TorznabCapabilities;
     const caps = await client.capabilities({ signal });
-    await this.indexers.setCapabilities(indexer.id, caps as unknown as Record<string, unknown>);
+    // Keeping them is an optimisation: a failed write (Postgres away) is not the indexer's failure.
+    await this.indexers.setCapabilities(indexer.id, caps as unknown as Record<string, unknown>).catch((error: Error) => {
+      this.logger.warn({ msg: 'indexer capabilities not stored', indexer: indexer.name, error: error.message });
+    });
     return caps;
   }
 }
