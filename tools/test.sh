@@ -8,4 +8,6 @@ bash tools/stack/test-tools.sh
 rm -rf tmp/test-results
 npx nx run-many -t lint test build --output-style=static
 npx nx run e2e:e2e --output-style=static
+npx nx run chaos:e2e --output-style=static
+npx nx run load:e2e --output-style=static
 node tools/jest/summary.js
