@@ -12,7 +12,6 @@ import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { preloadBitTorrent, startLocalSwarm } from '@sokoul/hunter/testing';
 import { createTestSchema, uniqueNamespace } from '@sokoul/testing';
 import { removeNamespace } from '../gateway/gateway-stack';
@@ -23,6 +22,7 @@ import { describeMachine, loadAverage } from '../messaging/machine';
 import { ARIA2C, type Builds, type ContenderKey, type Fetched, HunterPlatform, type SwarmInfo, aria2cVersion, fetchWithAria2c, fetchWithBareLibrary, sha256Of } from './contenders';
 import { CpuTimeline } from './proc';
 import { type BenchConfig, type BenchResult, CONTENDERS, type RunFigures, TARGET_OF_ARIA2C, TARGET_OF_BARE, formatReport, ratiosOf, summarize } from './report';
+import { UsageError, parseBenchArgs } from '../cli';
 
 const ROOT = join(__dirname, '../../..');
 const OUTPUT = join(ROOT, 'tmp/bench/download.json');
@@ -47,7 +47,6 @@ const USAGE = `Usage: npm run bench:download -- [options]
   --skip-build        use dist/apps/{gateway,hunter} as they are (built if missing)
   --profile           after the rounds, one more hunter download under node --cpu-prof (not counted)`;
 
-class UsageError extends Error {}
 
 const OPTIONS = {
   rounds: { type: 'string', default: '3' },
@@ -60,16 +59,7 @@ const OPTIONS = {
 } as const;
 
 function readOptions(): BenchConfig & { skipBuild: boolean } {
-  let values;
-  try {
-    values = parseArgs({ options: OPTIONS }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+  const values = parseBenchArgs(OPTIONS, USAGE);
   const int = (name: 'rounds' | 'size-mib' | 'hunter-tick-ms', min: number, max: number) => {
     const value = Number(values[name]);
     if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);

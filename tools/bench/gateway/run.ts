@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { freePort } from '@sokoul/testing';
 import { Cleanup } from '../messaging/cleanup';
 import { describeMachine, loadAverage } from '../messaging/machine';
@@ -19,6 +18,7 @@ import { summarizeProfile } from './profile';
 import { type BenchConfig, type BenchResult, type Ratio, type TargetKey, TARGET_RATIO, type Versions, formatReport, ratioOf } from './report';
 import { type Credentials, type GatewayEnvironment, RATE_LIMIT_PER_MINUTE, ROOT, check, createCredentials, databaseUrl, migrate, removeNamespace, startGateway, withAdminClient } from './gateway-stack';
 import { ServerProcess, stopServersForGood } from './servers';
+import { UsageError, parseBenchArgs } from '../cli';
 
 const OUTPUT = join(ROOT, 'tmp/bench/gateway.json');
 const PROFILE_DIR = join(ROOT, 'tmp/bench/gateway-profiles');
@@ -43,7 +43,6 @@ const USAGE = `Usage: npm run bench:gateway -- [options]
                       main.js.map beside it), without building: to compare two builds in the same conditions`;
 
 /** A bad command line: shown with the usage, without a stack trace. */
-class UsageError extends Error {}
 
 const OPTIONS = {
   connections: { type: 'string', default: '100' },
@@ -60,16 +59,7 @@ const OPTIONS = {
 
 
 function readOptions(): { config: BenchConfig; skipBuild: boolean } {
-  let values;
-  try {
-    values = parseArgs({ options: OPTIONS }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+  const values = parseBenchArgs(OPTIONS, USAGE);
   const int = (name: keyof typeof OPTIONS, min: number) => {
     const value = Number(values[name]);
     if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be an integer ≥ ${min}`);

@@ -10,7 +10,6 @@
  * See tools/bench/oracle/README.md.
  */
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { Logger, type LoggerService } from '@nestjs/common';
 import Redis from 'ioredis';
 import { z } from 'zod';
@@ -23,6 +22,7 @@ import { type Figures, NO_FIGURES, add, judgeSearches, modelEligible, verdictsBy
 import { OracleReplica, type OracleSettings, oracleOptionsFor } from './oracle';
 import { type BoardResult, type HourFigures, type Latency, type OracleBenchConfig, type OracleBenchResult, type WatchlistResult, formatReport, jsonSummary, latencyLabel } from './report';
 import { MAX_DISTINCT_SEARCHES, type Search, WatchlistSimulation, distinctSearches } from './workload';
+import { UsageError, parseBenchArgs } from '../cli';
 
 const MODEL = 'qwen2.5-3b-instruct';
 /** Warm and heuristic passes: at least this many each, and at least `--min-seconds` of each. */
@@ -50,7 +50,6 @@ Each option can also be set as BENCH_ORACLE_<NAME> (e.g. BENCH_ORACLE_BASE_MS=30
   --concurrency N        ORACLE_LLM_CONCURRENCY (default: the oracle's, 1)`;
 
 /** A bad command line: shown with the usage, without a stack trace. */
-class UsageError extends Error {}
 /** The run did not measure what it says (a release the model should have judged was not): stop rather than print it. */
 class BenchError extends Error {}
 
@@ -87,16 +86,7 @@ interface Options {
 }
 
 function readOptions(): Options {
-  let values;
-  try {
-    values = parseArgs({ options: OPTIONS }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+  const values = parseBenchArgs(OPTIONS, USAGE);
   const raw = (name: Name): string | undefined => values[name] ?? (env[envName(name)] as string | undefined);
   const int = (name: Name, fallback: number | undefined, min: number, max = 1_000_000): number | undefined => {
     const text = raw(name);

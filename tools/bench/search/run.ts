@@ -10,13 +10,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Cleanup } from '../messaging/cleanup';
 import { describeMachine, loadAverage } from '../messaging/machine';
 import { SearchBenchEnvironment } from './environment';
 import { SearchMeasurements, type StageSample } from './measure';
 import { type SearchBenchConfig, type SearchBenchResult, type SearchMachine, formatReport, summarize, summarizeStages } from './report';
+import { UsageError, parseBenchArgs } from '../cli';
 
 const ROOT = join(__dirname, '../../..');
 const OUTPUT = join(ROOT, 'tmp/bench/search.json');
@@ -32,7 +32,6 @@ const USAGE = `Usage: npm run bench:search -- [options]
   --budget S       stop measuring once the run has lasted S seconds (5 iterations at least), default 100`;
 
 /** A bad command line: shown with the usage, without a stack trace. */
-class UsageError extends Error {}
 
 /** After Ctrl-C the clean-up pulls the servers from under the loop: its errors are no news. */
 let interrupted = false;
@@ -50,16 +49,7 @@ const OPTIONS = {
 } as const;
 
 function readOptions(): SearchBenchConfig {
-  let values;
-  try {
-    values = parseArgs({ options: OPTIONS }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+  const values = parseBenchArgs(OPTIONS, USAGE);
   const int = (name: keyof typeof OPTIONS, min: number, max = Number.MAX_SAFE_INTEGER) => {
     const value = Number(values[name]);
     if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
