@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { loadAppConfigSchemas, requiredVariables } from '@sokoul/testing';
 
 // No Docker engine (nor `docker compose config`) runs here: this spec is how docker/compose.yml
 // is checked. It reads the file as Compose would (YAML merge keys, `${VAR:-default}` and
@@ -131,27 +132,10 @@ function mountOf(spec: string): { source: string; target: string; readOnly: bool
   return { source: mountSource, target, readOnly: mode === 'ro', named: !/^[./~]/.test(mountSource) };
 }
 
-const schemas = new Map<App | 'migrate', z.ZodObject>();
+let schemaOf: (app: App | 'migrate') => z.ZodObject;
 beforeAll(async () => {
-  for (const app of APPS) {
-    // Apps are not libraries (no @sokoul/ path): the schema is read from its file, as the app's
-    // own process reads it. project.json lists the apps as implicit dependencies.
-    const config = (await import(join(ROOT, 'apps', app, 'src', 'config'))) as Record<string, z.ZodObject>;
-    schemas.set(app, config[`${app}ConfigSchema`]);
-    if (app === 'gateway') schemas.set('migrate', config['migrationConfigSchema']);
-  }
+  schemaOf = await loadAppConfigSchemas(APPS);
 });
-const schemaOf = (app: App | 'migrate'): z.ZodObject => {
-  const schema = schemas.get(app);
-  if (!schema) throw new Error(`no config schema for ${app}`);
-  return schema;
-};
-
-/** The variables an app cannot start without: no default, so parsing `{}` names them. */
-function requiredVariables(schema: z.ZodObject): string[] {
-  const result = schema.safeParse({});
-  return (result.error?.issues ?? []).filter((issue) => issue.code === 'invalid_type' && issue.path.length === 1).map((issue) => String(issue.path[0]));
-}
 
 /** The image repository release.yml pushes for a service, with the owner as compose names it. */
 function releasedImage(service: string, owner: string): string {

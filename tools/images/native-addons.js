@@ -51,11 +51,11 @@ for (const path of packages(root)) {
   const optional = lock[path.replaceAll('\\', '/')]?.optional === true;
   const { name, version } = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8'));
   if (prebuilt.length + compiled.length > 0) {
-    console.log(`native addon ${name}@${version}: ${platform} binary present`);
+    process.stdout.write(`native addon ${name}@${version}: ${platform} binary present\n`);
   } else if (optional) {
-    console.log(`native addon ${name}@${version}: no ${platform} binary; optional, its users do without it`);
+    process.stdout.write(`native addon ${name}@${version}: no ${platform} binary; optional, its users do without it\n`);
   } else {
-    console.error(`native addon ${name}@${version}: no ${platform} binary and it is required`);
+    process.stderr.write(`native addon ${name}@${version}: no ${platform} binary and it is required\n`);
     missingRequired += 1;
   }
 }

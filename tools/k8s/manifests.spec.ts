@@ -14,6 +14,7 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import type { z } from 'zod';
 import { describeObject, schemaErrors, unknownFields } from './kube-schemas';
 import { type KubeObject, renderWithKubectl, renderWithLoader } from './kustomize';
+import { loadAppConfigSchemas, requiredVariables } from '@sokoul/testing';
 
 const ROOT = join(__dirname, '..', '..');
 const APPS = ['gateway', 'scout', 'hunter', 'oracle', 'sentinel'] as const;
@@ -45,29 +46,10 @@ const renderers: { name: string; render: (dir: string) => KubeObject[] }[] = [
   ...(kubectlInstalled ? [{ name: 'kubectl kustomize', render: (dir: string) => renderWithKubectl(dir) ?? [] }] : []),
 ];
 
-/** Each app's config schema and the migration's, read from apps/<app>/src/config.ts. */
-const schemas = new Map<App | 'migrate', z.ZodObject>();
+let schemaOf: (app: App | 'migrate') => z.ZodObject;
 beforeAll(async () => {
-  for (const app of APPS) {
-    // Apps are not libraries (no @sokoul/ path): the schema is read from its file, the way the
-    // app's own process reads it. project.json lists the apps as implicit dependencies.
-    const config = (await import(join(ROOT, 'apps', app, 'src', 'config'))) as Record<string, z.ZodObject>;
-    schemas.set(app, config[`${app}ConfigSchema`]);
-    if (app === 'gateway') schemas.set('migrate', config['migrationConfigSchema']);
-  }
+  schemaOf = await loadAppConfigSchemas(APPS);
 });
-
-function schemaOf(app: App | 'migrate'): z.ZodObject {
-  const schema = schemas.get(app);
-  if (!schema) throw new Error(`no config schema for ${app}`);
-  return schema;
-}
-
-/** The variables an app cannot start without: no default, so parsing `{}` names them. */
-function requiredVariables(schema: z.ZodObject): string[] {
-  const result = schema.safeParse({});
-  return (result.error?.issues ?? []).filter((issue) => issue.code === 'invalid_type' && issue.path.length === 1).map((issue) => String(issue.path[0]));
-}
 
 const find = <T>(objects: KubeObject[], kind: string, name: string): T => {
   const object = objects.find((o) => o.kind === kind && o.metadata.name === name);

@@ -8,3 +8,4 @@ export * from './lib/describe-service-module';
 export * from './lib/stored-release';
 export * from './lib/test-stack';
 export * from './lib/api-client';
+export * from './lib/app-config-schemas';
