@@ -9,6 +9,7 @@ export * from './lib/core/messaging-options';
 export * from './lib/core/publisher';
 export * from './lib/core/topology';
 export * from './lib/core/wire';
+export * from './lib/nest/connect-message-handlers';
 export * from './lib/nest/handler-errors.interceptor';
 export * from './lib/nest/heartbeat.service';
 export * from './lib/nest/jetstream.server';

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { z } from 'zod';
 import { tracingEnv } from '@sokoul/config';
-import { JetStreamServer } from '@sokoul/messaging';
+import { connectMessageHandlers } from '@sokoul/messaging';
 import { JsonLogger, type Tracing, startTracing } from '@sokoul/observability';
 import type { LevelWithSilent } from 'pino';
 import { createInstanceId } from './instance-id';
@@ -97,7 +97,7 @@ export async function runService(options: ServiceOptions): Promise<INestApplicat
     const app = await NestFactory.create<NestExpressApplication>(options.module, { logger, bufferLogs: true, abortOnError: false });
     app.disable('x-powered-by');
     options.configure?.(app);
-    app.connectMicroservice({ strategy: app.get(JetStreamServer) }, { inheritAppConfig: true });
+    connectMessageHandlers(app);
     await app.startAllMicroservices();
     await app.listen(options.port, options.host ?? '0.0.0.0');
     logger.log({ msg: 'ready', port: options.port, startupMs: Math.round(process.uptime() * 1000) }, 'Bootstrap');

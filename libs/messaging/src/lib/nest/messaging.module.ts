@@ -1,12 +1,10 @@
 import { type DynamicModule, type OnApplicationShutdown, Global, Inject, Logger, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { NatsConnection } from 'nats';
 import { connectNats } from '../core/connection';
 import type { MessagingOptions } from '../core/messaging-options';
 import { JetStreamPublisher } from '../core/publisher';
 import { ensureStreams } from '../core/topology';
 import { Wire } from '../core/wire';
-import { HandlerErrorsInterceptor } from './handler-errors.interceptor';
 import { HeartbeatService } from './heartbeat.service';
 import { JetStreamServer } from './jetstream.server';
 import { MESSAGING_OPTIONS, NATS_CONNECTION } from './messaging.tokens';
@@ -43,8 +41,6 @@ export class MessagingModule implements OnApplicationShutdown {
         JetStreamServer,
         NatsReadiness,
         HeartbeatService,
-        // Handlers' errors reach the runner as thrown (a NonRetryableError is dead-lettered at once).
-        { provide: APP_INTERCEPTOR, useClass: HandlerErrorsInterceptor },
       ],
       exports: [NATS_CONNECTION, MESSAGING_OPTIONS, JetStreamPublisher, JetStreamServer, NatsReadiness],
     };
