@@ -30,6 +30,17 @@ async function tablesIn(dataSource: DataSource, schema: string): Promise<string[
   return rows.map((row) => row.table_name);
 }
 
+/** Triggers and the functions they run, as `table.trigger → function`. */
+async function triggersIn(dataSource: DataSource, schema: string): Promise<string[]> {
+  const rows: Array<{ trigger: string }> = await dataSource.query(
+    `SELECT c.relname || '.' || t.tgname || ' → ' || p.proname AS trigger
+     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_proc p ON p.oid = t.tgfoid
+     WHERE n.nspname = $1 AND NOT t.tgisinternal ORDER BY 1`,
+    [schema],
+  );
+  return rows.map((row) => row.trigger);
+}
+
 async function indexesIn(dataSource: DataSource, schema: string): Promise<string[]> {
   const rows: Array<{ indexname: string }> = await dataSource.query(
     `SELECT indexname FROM pg_indexes
@@ -87,8 +98,9 @@ describe('migrations', () => {
 
     const applied = await runMigrations(dataSource);
 
-    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000', 'Scout1764500000000', 'Watchlist1764600000000', 'Blocklist1764700000000', 'Downloads1764800000000', 'DownloadStreams1764800000001', 'LibraryHashRecordedAfter1764800000002', 'ReleaseVerdicts1764900000000', 'Alerts1765000000000']);
+    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000', 'Scout1764500000000', 'Watchlist1764600000000', 'Blocklist1764700000000', 'Downloads1764800000000', 'DownloadStreams1764800000001', 'LibraryHashRecordedAfter1764800000002', 'ReleaseVerdicts1764900000000', 'Alerts1765000000000', 'SearchChangeNotifications1765100000000']);
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
+    expect(await triggersIn(dataSource, schema)).toEqual(['searches.searches_changed → notify_search_changed']);
     expect(await indexesIn(dataSource, schema)).toEqual([
       'idx_alerts_raised',
       'idx_api_keys_user',
@@ -143,15 +155,19 @@ describe('migrations', () => {
     await runMigrations(dataSource);
 
     await dataSource.undoLastMigration({ transaction: 'each' });
-    // The last migration (Alerts) made two tables; undoing it takes them away.
+    // The last migration (SearchChangeNotifications) made a trigger; the one before (Alerts) two tables.
+    expect(await triggersIn(dataSource, schema)).toEqual([]);
+    expect(await dataSource.query(`SELECT proname FROM pg_proc WHERE pronamespace = $1::regnamespace`, [schema])).toEqual([]);
+    await dataSource.undoLastMigration({ transaction: 'each' });
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'alerts' && t !== 'system_checks'));
-    for (let i = 1; i < ALL_MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
+    for (let i = 2; i < ALL_MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
 
     expect(await tablesIn(dataSource, schema)).toEqual(['typeorm_migrations']);
     expect(await indexesIn(dataSource, schema)).toEqual([]);
     expect(await dataSource.query(`SELECT * FROM typeorm_migrations`)).toEqual([]);
     expect(await runMigrations(dataSource)).toEqual(ALL_MIGRATIONS);
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
+    expect(await triggersIn(dataSource, schema)).toHaveLength(1);
   });
 
   it('run once when several replicas start together on the same schema', async () => {

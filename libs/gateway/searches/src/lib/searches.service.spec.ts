@@ -3,6 +3,7 @@ import { Subjects } from '@sokoul/contracts';
 import { ProblemException, ServiceUnavailableProblem, ValidationProblem } from '@sokoul/gateway/http';
 import { type JetStreamPublisher, PublishError } from '@sokoul/messaging';
 import type { QualityProfileRepository, ReleaseRepository, SearchEntity, SearchRepository } from '@sokoul/persistence';
+import type { SearchReadCache } from './search-read-cache';
 import { SearchesService } from './searches.service';
 
 const OWNER = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
@@ -39,6 +40,8 @@ describe('SearchesService', () => {
     publisher as unknown as JetStreamPublisher,
     releases as unknown as ReleaseRepository,
     profiles as unknown as QualityProfileRepository,
+    // Reads by id go through the cache, which reads the repository on a miss.
+    repository as unknown as SearchReadCache,
   );
 
   beforeEach(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));

@@ -6,6 +6,7 @@ import { ProblemException, ServiceUnavailableProblem, ValidationProblem, decodeC
 import { JetStreamPublisher, PublishError } from '@sokoul/messaging';
 import { QualityProfileRepository, ReleaseRepository, type SearchEntity, SearchRepository, UnknownQualityProfileError } from '@sokoul/persistence';
 import { type ReleasePageDto, decodeReleaseCursor, encodeReleaseCursor, toReleaseDto } from './release.dto';
+import { SearchReadCache } from './search-read-cache';
 import { type CreateSearchDto, type SearchDto, type SearchPageDto, toSearchDto } from './search.dto';
 
 @Injectable()
@@ -17,6 +18,7 @@ export class SearchesService {
     private readonly publisher: JetStreamPublisher,
     private readonly releases: ReleaseRepository,
     private readonly profiles: QualityProfileRepository,
+    private readonly polled: SearchReadCache,
   ) {}
 
   /**
@@ -79,9 +81,12 @@ export class SearchesService {
     return { items: page.map(toReleaseDto), nextCursor: rows.length > limit ? encodeReleaseCursor(page[page.length - 1]) : null };
   }
 
-  /** Someone else's search is "not found", not "forbidden": its existence is not revealed. */
+  /**
+   * Someone else's search is "not found", not "forbidden": its existence is not revealed.
+   * Read through the cache of polled searches: clients poll a search until it is done.
+   */
   private async visible(id: string, principal: Principal): Promise<SearchEntity> {
-    const search = await this.searches.findById(id);
+    const search = await this.polled.findById(id);
     if (!search || (search.userId !== principal.userId && !isAdmin(principal))) {
       throw new ProblemException(HttpStatus.NOT_FOUND, 'search-not-found', 'Search not found', `No search has id ${id}.`);
     }

@@ -32,6 +32,9 @@ export class UnknownQualityProfileError extends Error {
   }
 }
 
+/** Where each committed update or delete of a search is announced, payload `<schema>:<id>` (migration SearchChangeNotifications). */
+export const SEARCH_CHANGED_CHANNEL = 'sokoul_search_changed';
+
 /** Every column of `SearchEntity`, as Postgres names them. */
 interface SearchRow {
   id: string;
