@@ -17,6 +17,7 @@ export * from './lib/entities/system-check.entity';
 export * from './lib/entities/user.entity';
 export * from './lib/entities/watchlist-item.entity';
 export * from './lib/migrate';
+export * from './lib/notifications/notified-cache';
 export * from './lib/notifications/postgres-listener';
 export * from './lib/persistence.module';
 export * from './lib/postgres.readiness';

@@ -1,5 +1,6 @@
 export * from './lib/access-token.service';
 export * from './lib/api-key';
+export * from './lib/api-key-authenticator';
 export * from './lib/audit-trail';
 export * from './lib/access.decorators';
 export * from './lib/access.guard';

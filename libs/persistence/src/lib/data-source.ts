@@ -30,6 +30,7 @@ import { LibraryHashRecordedAfter1764800000002 } from './migrations/176480000000
 import { ReleaseVerdicts1764900000000 } from './migrations/1764900000000-ReleaseVerdicts';
 import { Alerts1765000000000 } from './migrations/1765000000000-Alerts';
 import { SearchChangeNotifications1765100000000 } from './migrations/1765100000000-SearchChangeNotifications';
+import { AccessChangeNotifications1765100000001 } from './migrations/1765100000001-AccessChangeNotifications';
 
 export interface DatabaseOptions {
   url: string;
@@ -42,7 +43,7 @@ export interface DatabaseOptions {
 export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity, InviteEntity, IndexerEntity, QualityProfileEntity, ReleaseEntity, WatchlistItemEntity, BlocklistEntryEntity, DownloadEntity, LibraryFileEntity, AlertEntity, SystemCheckEntity];
 
 /** Listed, not globbed: services are bundled, and a glob finds nothing in a bundle. */
-export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000, Watchlist1764600000000, Blocklist1764700000000, Downloads1764800000000, DownloadStreams1764800000001, LibraryHashRecordedAfter1764800000002, ReleaseVerdicts1764900000000, Alerts1765000000000, SearchChangeNotifications1765100000000];
+export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000, Watchlist1764600000000, Blocklist1764700000000, Downloads1764800000000, DownloadStreams1764800000001, LibraryHashRecordedAfter1764800000002, ReleaseVerdicts1764900000000, Alerts1765000000000, SearchChangeNotifications1765100000000, AccessChangeNotifications1765100000001];
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {

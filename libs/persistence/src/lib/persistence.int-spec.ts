@@ -98,9 +98,14 @@ describe('migrations', () => {
 
     const applied = await runMigrations(dataSource);
 
-    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000', 'Scout1764500000000', 'Watchlist1764600000000', 'Blocklist1764700000000', 'Downloads1764800000000', 'DownloadStreams1764800000001', 'LibraryHashRecordedAfter1764800000002', 'ReleaseVerdicts1764900000000', 'Alerts1765000000000', 'SearchChangeNotifications1765100000000']);
+    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000', 'Scout1764500000000', 'Watchlist1764600000000', 'Blocklist1764700000000', 'Downloads1764800000000', 'DownloadStreams1764800000001', 'LibraryHashRecordedAfter1764800000002', 'ReleaseVerdicts1764900000000', 'Alerts1765000000000', 'SearchChangeNotifications1765100000000', 'AccessChangeNotifications1765100000001']);
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
-    expect(await triggersIn(dataSource, schema)).toEqual(['searches.searches_changed → notify_search_changed']);
+    expect(await triggersIn(dataSource, schema)).toEqual([
+      'api_keys.api_keys_changed → notify_api_key_changed',
+      'api_keys.api_keys_deleted → notify_api_key_changed',
+      'searches.searches_changed → notify_search_changed',
+      'users.users_changed → notify_user_changed',
+    ]);
     expect(await indexesIn(dataSource, schema)).toEqual([
       'idx_alerts_raised',
       'idx_api_keys_user',
@@ -155,19 +160,21 @@ describe('migrations', () => {
     await runMigrations(dataSource);
 
     await dataSource.undoLastMigration({ transaction: 'each' });
-    // The last migration (SearchChangeNotifications) made a trigger; the one before (Alerts) two tables.
+    // The last two migrations (AccessChangeNotifications, SearchChangeNotifications) made triggers; the one before (Alerts) two tables.
+    expect(await triggersIn(dataSource, schema)).toEqual(['searches.searches_changed → notify_search_changed']);
+    await dataSource.undoLastMigration({ transaction: 'each' });
     expect(await triggersIn(dataSource, schema)).toEqual([]);
     expect(await dataSource.query(`SELECT proname FROM pg_proc WHERE pronamespace = $1::regnamespace`, [schema])).toEqual([]);
     await dataSource.undoLastMigration({ transaction: 'each' });
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'alerts' && t !== 'system_checks'));
-    for (let i = 2; i < ALL_MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
+    for (let i = 3; i < ALL_MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
 
     expect(await tablesIn(dataSource, schema)).toEqual(['typeorm_migrations']);
     expect(await indexesIn(dataSource, schema)).toEqual([]);
     expect(await dataSource.query(`SELECT * FROM typeorm_migrations`)).toEqual([]);
     expect(await runMigrations(dataSource)).toEqual(ALL_MIGRATIONS);
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
-    expect(await triggersIn(dataSource, schema)).toHaveLength(1);
+    expect(await triggersIn(dataSource, schema)).toHaveLength(4);
   });
 
   it('run once when several replicas start together on the same schema', async () => {

@@ -1,11 +1,11 @@
-import { type CanActivate, type ExecutionContext, HttpStatus, Injectable, Optional } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ProblemException } from '@sokoul/gateway/http';
-import { ApiKeyRepository, type UserRole } from '@sokoul/persistence';
+import type { UserRole } from '@sokoul/persistence';
 import { type AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLE } from './access.decorators';
 import { AccessTokenService } from './access-token.service';
-import { hashApiKey } from './api-key';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { bearerToken } from './bearer-token';
 import type { Principal } from './principal';
 
@@ -28,7 +28,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokenService,
-    @Optional() private readonly apiKeys?: ApiKeyRepository,
+    private readonly apiKeys: ApiKeyAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -69,8 +69,6 @@ export class AccessGuard implements CanActivate {
     const token = bearerToken(request);
     if (token) return this.tokens.verify(token);
     const apiKey = request.header('x-api-key');
-    if (!apiKey || !this.apiKeys || !/^sk_[A-Za-z0-9_-]{43}$/.test(apiKey)) return undefined;
-    const found = await this.apiKeys.authenticate(hashApiKey(apiKey));
-    return found ? { userId: found.userId, role: found.role, scopes: found.scopes } : undefined;
+    return apiKey ? this.apiKeys.authenticate(apiKey) : undefined;
   }
 }

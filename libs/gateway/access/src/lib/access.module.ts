@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access.guard';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ACCESS_OPTIONS, type AccessOptions } from './access.options';
 import { AccessTokenService } from './access-token.service';
 
@@ -11,8 +12,8 @@ export class AccessModule {
   static forRoot(options: AccessOptions): DynamicModule {
     return {
       module: AccessModule,
-      providers: [{ provide: ACCESS_OPTIONS, useValue: options }, AccessTokenService, { provide: APP_GUARD, useClass: AccessGuard }],
-      exports: [AccessTokenService],
+      providers: [{ provide: ACCESS_OPTIONS, useValue: options }, AccessTokenService, ApiKeyAuthenticator, { provide: APP_GUARD, useClass: AccessGuard }],
+      exports: [AccessTokenService, ApiKeyAuthenticator],
     };
   }
 }

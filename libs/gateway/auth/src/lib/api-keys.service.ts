@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AuditTrail, type Principal, isAdmin, newApiKey } from '@sokoul/gateway/access';
+import { ApiKeyAuthenticator, AuditTrail, type Principal, isAdmin, newApiKey } from '@sokoul/gateway/access';
 import { ProblemException } from '@sokoul/gateway/http';
 import { ApiKeyRepository } from '@sokoul/persistence';
 import { type ApiKeyDto, type CreateApiKeyDto, type CreatedApiKeyDto, toApiKeyDto } from './api-keys.dto';
@@ -11,6 +11,7 @@ export class ApiKeysService {
   constructor(
     private readonly apiKeys: ApiKeyRepository,
     private readonly audit: AuditTrail,
+    private readonly authenticator: ApiKeyAuthenticator,
   ) {}
 
   /**
@@ -52,6 +53,8 @@ export class ApiKeysService {
     if (!(await this.apiKeys.revoke(id, principal.userId))) {
       throw new ProblemException(HttpStatus.NOT_FOUND, 'api-key-not-found', 'API key not found', `You have no active API key with id ${id}.`);
     }
+    // Other replicas drop it when Postgres announces the change; this one before it answers.
+    this.authenticator.forgetKeysOf(principal.userId);
     await this.audit.record({ action: 'api_key.revoked', outcome: 'ok', actorUserId: principal.userId, target: { type: 'api_key', id }, client });
   }
 }

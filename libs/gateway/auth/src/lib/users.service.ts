@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AuditTrail } from '@sokoul/gateway/access';
+import { ApiKeyAuthenticator, AuditTrail } from '@sokoul/gateway/access';
 import { ProblemException } from '@sokoul/gateway/http';
 import { RefreshTokenRepository, UserRepository } from '@sokoul/persistence';
 import { type ClientInfo, type UpdateUserDto, type UserDto, toUserDto } from './auth.dto';
@@ -12,6 +12,7 @@ export class UsersService {
     private readonly users: UserRepository,
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly audit: AuditTrail,
+    private readonly apiKeys: ApiKeyAuthenticator,
   ) {}
 
   async get(id: string): Promise<UserDto> {
@@ -37,6 +38,8 @@ export class UsersService {
     if (updated === 'last-admin') {
       throw new ProblemException(HttpStatus.CONFLICT, 'last-admin', 'Last admin', 'Promote another admin first.');
     }
+    // The user's API keys act with the new role, or not at all, from their next request on.
+    this.apiKeys.forgetKeysOf(id);
     if (changes.disabled) await this.refreshTokens.revokeAllOfUser(id);
     const target = { type: 'user', id };
     if (before && changes.role && changes.role !== before.role) {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { SEARCH_CHANGED_CHANNEL, SearchRepository, createDataSource } from '@sokoul/persistence';
+import { NotifiedCache, SEARCH_CHANGED_CHANNEL, SearchRepository, createDataSource } from '@sokoul/persistence';
 import { createTestSchema, eventually, testEnvironment } from '@sokoul/testing';
 import { SearchReadCache } from './search-read-cache';
 
@@ -35,6 +35,7 @@ describe('SearchReadCache (real Postgres, LISTEN/NOTIFY)', () => {
   });
 
   afterEach(async () => {
+    jest.restoreAllMocks();
     await cache.onModuleDestroy();
   });
 
@@ -85,7 +86,7 @@ describe('SearchReadCache (real Postgres, LISTEN/NOTIFY)', () => {
     const [a, b] = [await newSearch(), await newSearch()];
     await cache.findById(a);
     await cache.findById(b);
-    const heard = jest.spyOn(cache as unknown as { changed: (payload: string) => void }, 'changed');
+    const heard = jest.spyOn(NotifiedCache.prototype as unknown as { changed: (payload: string) => void }, 'changed');
 
     const otherSchema = `${schema.slice(0, -1)}${schema.endsWith('x') ? 'y' : 'x'}`;
     await elsewhere.query(`SELECT pg_notify($1, $2)`, [SEARCH_CHANGED_CHANNEL, `${otherSchema}:${a}`]);
@@ -101,7 +102,7 @@ describe('SearchReadCache (real Postgres, LISTEN/NOTIFY)', () => {
 
   it('does not keep a read that a change overtook: the change may have been committed after the row was read', async () => {
     const id = await newSearch();
-    const heard = jest.spyOn(cache as unknown as { changed: (payload: string) => void }, 'changed');
+    const heard = jest.spyOn(NotifiedCache.prototype as unknown as { changed: (payload: string) => void }, 'changed');
     databaseReads.mockImplementationOnce(async (searchId: string) => {
       const before = await SearchRepository.prototype.findById.call(repository, searchId);
       await new SearchRepository(elsewhere).markRunning(searchId);

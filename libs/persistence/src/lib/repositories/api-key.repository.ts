@@ -23,6 +23,9 @@ export interface AuthenticatedApiKey {
   scopes: ApiKeyScope[];
 }
 
+/** Where each committed change to an API key or a user is announced, payload `<schema>:<user id>` (migration AccessChangeNotifications). */
+export const ACCESS_CHANGED_CHANNEL = 'sokoul_access_changed';
+
 /** Every request with an `X-Api-Key` runs this: one statement, key and owner together. */
 const AUTHENTICATE: PreparedStatement = {
   name: 'sokoul_api_key_authenticate',
@@ -69,10 +72,10 @@ export class ApiKeyRepository {
   }
 
   /**
-   * The active key with this hash, if its owner may still sign in; records the use. Read on
-   * every request (no cache, so revoking a key or disabling its owner holds from the next
-   * request on). `last_used_at` is written only when the row just read says it is more than a
-   * minute old: a second statement once a minute per key, none otherwise.
+   * The active key with this hash, if its owner may still sign in; records the use.
+   * `last_used_at` is written only when the row just read says it is more than a minute old: a
+   * second statement once a minute per key, none otherwise. The gateway keeps what this answers
+   * until a change to the key or its owner is announced (`ApiKeyAuthenticator`).
    */
   async authenticate(keyHash: string): Promise<AuthenticatedApiKey | undefined> {
     const [row] = await queryPrepared<AuthenticateRow>(this.dataSource, AUTHENTICATE, [keyHash]);
