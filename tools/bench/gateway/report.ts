@@ -54,7 +54,11 @@ export interface BenchResult {
   profiles?: Partial<Record<'bearer' | 'api-key', ProfileSummary & { requestsPerSecond: number; file: string }>>;
   /** Every measured run, round by round. */
   rounds: LoadFigures[][];
+  /** The gateways' reads through their in-memory copies of Postgres rows, by cache, over the whole run. */
+  cacheReads?: CacheReads;
 }
+
+export type CacheReads = Record<string, { memory: number; database: number }>;
 
 export function ratioOf(figures: LoadFigures, baseline: LoadFigures): Ratio {
   return {
@@ -178,6 +182,13 @@ function formatResults(result: BenchResult): string {
     lines.push(
       `  Adapter headroom: bare Fastify / bare Express = ${times(result.ratios['bare-fastify']?.requestsPerSecond ?? Number.NaN)} req/s;` +
         ` ${count(fastify.serverCpuPerRequestUs)} µs of CPU per request against ${count(bare.serverCpuPerRequestUs)} µs.`,
+    );
+  }
+  if (result.cacheReads) {
+    const caches = Object.entries(result.cacheReads).map(([cache, reads]) => `${cache} ${count(reads.memory)} from memory, ${count(reads.database)} from Postgres`);
+    lines.push(
+      `  The gateways' copies of Postgres rows, read until Postgres announces a change (the whole run): ${caches.join('; ')}.`,
+      '    The search and the key do not change during the bench: (b) to (d) read them from memory, (e) reads Postgres every time.',
     );
   }
   const logLines = result.results.filter((f) => f.logLines !== undefined).map((f) => `${f.label.split(' ')[0]} ${count(f.logLines ?? 0)}`);

@@ -15,7 +15,7 @@ import { Cleanup } from '../messaging/cleanup';
 import { describeMachine, loadAverage } from '../messaging/machine';
 import { type LoadFigures, type LoadSettings, type Target, measureLoad, median, summarizeRounds } from './load';
 import { summarizeProfile } from './profile';
-import { type BenchConfig, type BenchResult, type Ratio, type TargetKey, TARGET_RATIO, type Versions, formatReport, ratioOf } from './report';
+import { type BenchConfig, type BenchResult, type CacheReads, type Ratio, type TargetKey, TARGET_RATIO, type Versions, formatReport, ratioOf } from './report';
 import { type Credentials, type GatewayEnvironment, RATE_LIMIT_PER_MINUTE, ROOT, check, createCredentials, databaseUrl, migrate, removeNamespace, startGateway, withAdminClient } from './gateway-stack';
 import { ServerProcess, stopServersForGood } from './servers';
 import { UsageError, parseBenchArgs } from '../cli';
@@ -196,6 +196,25 @@ function medianRatio(rounds: Array<Map<string, LoadFigures>>, key: TargetKey, ba
   };
 }
 
+/**
+ * Where the gateways' reads through their in-memory copies came from over the whole run, from
+ * their `/metrics` (`sokoul_cache_reads_total`); undefined for a build without those caches.
+ */
+async function cacheReadsOf(gateways: ServerProcess[]): Promise<CacheReads | undefined> {
+  const reads: CacheReads = {};
+  for (const gateway of gateways) {
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    for (const [, labels, value] of text.matchAll(/^sokoul_cache_reads_total\{([^}]*)\} (\d+)$/gm)) {
+      const cache = /cache="([^"]+)"/.exec(labels)?.[1];
+      const source = /source="(memory|database)"/.exec(labels)?.[1] as 'memory' | 'database' | undefined;
+      if (!cache || !source) continue;
+      reads[cache] ??= { memory: 0, database: 0 };
+      reads[cache][source] += Number(value);
+    }
+  }
+  return Object.keys(reads).length ? reads : undefined;
+}
+
 /** JSON replacer: a thousandth is all these figures can claim. */
 function roundFractions(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value;
@@ -255,6 +274,7 @@ async function main(): Promise<void> {
     for (const target of targets) await check(target, credentials.searchId);
 
     const rounds = await measureRounds(targets, config);
+    const cacheReads = await cacheReadsOf([gateway, stubbedGateway]);
     // Idle servers still run timers and hold connections: only the profiled gateway runs from here on.
     await Promise.all(servers.map((server) => server.stop()));
 
@@ -276,6 +296,7 @@ async function main(): Promise<void> {
         apiKey: (ratios['api-key']?.requestsPerSecond ?? 0) >= TARGET_RATIO,
       },
       rounds: rounds.map((round) => [...round.values()]),
+      ...(cacheReads ? { cacheReads } : {}),
     };
     if (config.profile) {
       await mkdir(PROFILE_DIR, { recursive: true });

@@ -115,6 +115,37 @@ describe('SearchReadCache (real Postgres, LISTEN/NOTIFY)', () => {
     expect((await cache.findById(id))?.status).toBe('running');
   });
 
+  it('asks Postgres once when a hundred clients poll a search that is not in memory', async () => {
+    const id = await newSearch();
+
+    const reads = await Promise.all(Array.from({ length: 100 }, () => cache.findById(id)));
+
+    expect(new Set(reads.map((search) => search?.id))).toEqual(new Set([id]));
+    expect(databaseReads).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not let a poll join a read that started before a change it has heard of', async () => {
+    const id = await newSearch();
+    const heard = jest.spyOn(NotifiedCache.prototype as unknown as { changed: (payload: string) => void }, 'changed');
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    databaseReads.mockImplementationOnce(async (searchId: string) => {
+      const before = await SearchRepository.prototype.findById.call(repository, searchId);
+      await held;
+      return before;
+    });
+    const early = cache.findById(id);
+
+    await new SearchRepository(elsewhere).markRunning(id);
+    await eventually(() => expect(heard).toHaveBeenCalled());
+    const late = await cache.findById(id);
+    release();
+
+    expect(late?.status).toBe('running');
+    expect((await early)?.status).toBe('queued');
+    expect(databaseReads).toHaveBeenCalledTimes(2);
+  });
+
   it('reads every search from Postgres while it cannot listen, and serves nothing read before the connection was lost', async () => {
     const id = await newSearch();
     await cache.findById(id);

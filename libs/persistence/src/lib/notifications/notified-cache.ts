@@ -3,10 +3,11 @@ import type { DataSource } from 'typeorm';
 import { counter } from '@sokoul/observability';
 import { PostgresListener } from './postgres-listener';
 
-const reads = counter('sokoul_cache_reads_total', 'Reads through the in-memory caches of Postgres rows, by cache and where the value came from (memory, database)', [
-  'cache',
-  'source',
-]);
+const reads = counter(
+  'sokoul_cache_reads_total',
+  'Reads through the in-memory caches of Postgres rows, by cache and where the value came from (memory; database; joined: a read of it already under way)',
+  ['cache', 'source'],
+);
 
 export interface NotifiedCacheOptions {
   /** The `cache` label of its metrics. */
@@ -38,12 +39,15 @@ export class NotifiedCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   /** Keys read under each tag, for tags that are not the key itself. */
   private readonly keysByTag = new Map<string, Set<string>>();
+  /** Reads under way, shared by every request for the same key meanwhile (a hundred clients polling one search miss together). */
+  private readonly loading = new Map<string, Promise<V | null | undefined>>();
   /** Bumped by every change heard and every gap. */
   private generation = 0;
   private readonly listener: PostgresListener;
   private readonly schemaPrefix: string;
   private readonly fromMemory: Counter.Internal;
   private readonly fromDatabase: Counter.Internal;
+  private readonly joined: Counter.Internal;
 
   constructor(
     dataSource: DataSource,
@@ -52,6 +56,7 @@ export class NotifiedCache<V> {
     this.schemaPrefix = `${(dataSource.options as { schema?: string }).schema ?? 'public'}:`;
     this.fromMemory = reads.labels(options.name, 'memory');
     this.fromDatabase = reads.labels(options.name, 'database');
+    this.joined = reads.labels(options.name, 'joined');
     this.listener = PostgresListener.forDataSource(dataSource, {
       channel: options.channel,
       onNotification: (payload) => this.changed(payload),
@@ -77,6 +82,19 @@ export class NotifiedCache<V> {
       this.fromMemory.inc();
       return entry.value as T;
     }
+    const pending = this.loading.get(key);
+    if (pending) {
+      this.joined.inc();
+      return pending as Promise<T>;
+    }
+    const reading: Promise<T> = this.read(key, load, tagOf).finally(() => {
+      if (this.loading.get(key) === reading) this.loading.delete(key);
+    });
+    this.loading.set(key, reading);
+    return reading;
+  }
+
+  private async read<T extends V | null | undefined>(key: string, load: () => Promise<T>, tagOf: (value: V) => string): Promise<T> {
     const generation = this.generation;
     const value = await load();
     this.fromDatabase.inc();
@@ -108,6 +126,8 @@ export class NotifiedCache<V> {
    */
   forgetTag(tag: string): void {
     this.generation++;
+    // A read under way may predate the change: later requests start their own.
+    this.loading.clear();
     this.forget(tag);
     for (const key of this.keysByTag.get(tag) ?? []) this.forget(key);
   }
@@ -118,6 +138,7 @@ export class NotifiedCache<V> {
 
   private forgetAll(): void {
     this.generation++;
+    this.loading.clear();
     this.entries.clear();
     this.keysByTag.clear();
   }
