@@ -58,7 +58,8 @@ export interface BenchResult {
   cacheReads?: CacheReads;
 }
 
-export type CacheReads = Record<string, { memory: number; database: number }>;
+/** `joined`: misses that waited for a read of the same row already under way. */
+export type CacheReads = Record<string, { memory: number; database: number; joined: number }>;
 
 export function ratioOf(figures: LoadFigures, baseline: LoadFigures): Ratio {
   return {
@@ -185,7 +186,7 @@ function formatResults(result: BenchResult): string {
     );
   }
   if (result.cacheReads) {
-    const caches = Object.entries(result.cacheReads).map(([cache, reads]) => `${cache} ${count(reads.memory)} from memory, ${count(reads.database)} from Postgres`);
+    const caches = Object.entries(result.cacheReads).map(([cache, reads]) => `${cache} ${count(reads.memory)} from memory, ${count(reads.database)} from Postgres, ${count(reads.joined)} joined a read under way`);
     lines.push(
       `  The gateways' copies of Postgres rows, read until Postgres announces a change (the whole run): ${caches.join('; ')}.`,
       '    The search and the key do not change during the bench: (b) to (d) read them from memory, (e) reads Postgres every time.',

@@ -206,9 +206,9 @@ async function cacheReadsOf(gateways: ServerProcess[]): Promise<CacheReads | und
     const text = await (await fetch(`${gateway.url}/metrics`)).text();
     for (const [, labels, value] of text.matchAll(/^sokoul_cache_reads_total\{([^}]*)\} (\d+)$/gm)) {
       const cache = /cache="([^"]+)"/.exec(labels)?.[1];
-      const source = /source="(memory|database)"/.exec(labels)?.[1] as 'memory' | 'database' | undefined;
+      const source = /source="(memory|database|joined)"/.exec(labels)?.[1] as keyof CacheReads[string] | undefined;
       if (!cache || !source) continue;
-      reads[cache] ??= { memory: 0, database: 0 };
+      reads[cache] ??= { memory: 0, database: 0, joined: 0 };
       reads[cache][source] += Number(value);
     }
   }
