@@ -17,6 +17,8 @@ function tmdbOptions(config: ScoutConfig) {
     apiKey: config.TMDB_API_KEY,
     timeoutMs: config.TMDB_TIMEOUT_MS,
     language: config.TMDB_LANGUAGE,
+    breakerFailures: config.TMDB_BREAKER_FAILURES,
+    breakerOpenMs: config.TMDB_BREAKER_OPEN_MS,
   };
 }
 

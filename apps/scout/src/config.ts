@@ -19,6 +19,9 @@ export const scoutConfigSchema = z.object({
   TMDB_API_KEY: z.string().min(16).optional(),
   TMDB_BASE_URL: url(['http', 'https'], 'https://api.themoviedb.org'),
   TMDB_TIMEOUT_MS: positiveInt(10_000),
+  /** After this many failed TMDB requests in a row (timeouts, 5xx, 429s), TMDB is left alone for TMDB_BREAKER_OPEN_MS. */
+  TMDB_BREAKER_FAILURES: positiveInt(3),
+  TMDB_BREAKER_OPEN_MS: positiveInt(30_000),
   TMDB_LANGUAGE: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, { error: 'expected a language like en-US' }).default('en-US'),
   ...secretsEnv,
   ...databaseEnv,

@@ -201,7 +201,7 @@ describe('the Prometheus and Grafana configuration in docker/', () => {
   it('lays the dashboard out in the rows the issue names, each panel titled and querying the provisioned datasource', () => {
     const board = dashboard();
     expect(board).toMatchObject({ uid: 'sokoul', title: 'Sokoul', schemaVersion: 39 });
-    expect(board.panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Overview', 'Searches', 'Downloads', 'Inference', 'Queues', 'Resources', 'Disk']);
+    expect(board.panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Overview', 'Searches', 'Downloads', 'Inference', 'Queues', 'Resources', 'Disk', 'Caches and circuits']);
     expect(new Set(board.panels.map((p) => p.id)).size).toBe(board.panels.length);
     for (const panel of queryPanels()) {
       const seen = { title: panel.title, uid: panel.datasource?.uid, targets: panel.targets?.length ?? 0 };
@@ -269,7 +269,7 @@ describe('the Prometheus and Grafana configuration in docker/', () => {
       expect(missing).toEqual([]);
       // The issue's own list, to be sure the check above looked at something.
       const named = new Set(references.flatMap(({ expr }) => metricNames(expr)));
-      for (const name of ['sokoul_dependency_up', 'sokoul_nats_consumer_pending', 'sokoul_messages_dead_lettered_total', 'sokoul_http_request_duration_seconds_count', 'sokoul_indexer_requests_total', 'sokoul_ai_circuit_open', 'sokoul_disk_free_bytes', 'sokoul_disk_size_bytes', 'sokoul_alerts_open', 'sokoul_downloads_finished_total', 'sokoul_search_duration_seconds_bucket', 'sokoul_cache_hits_total', 'sokoul_cache_misses_total', 'sokoul_download_speed_bytes', 'sokoul_download_progress_ratio', 'sokoul_downloads_active', 'sokoul_ai_inference_duration_seconds_bucket', 'sokoul_ai_verdicts_total', 'sokoul_ai_model_calls_total', 'sokoul_nats_consumer_ack_pending', 'sokoul_messages_processed_total', 'sokoul_message_handler_duration_seconds_bucket', 'process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes', 'up']) {
+      for (const name of ['sokoul_dependency_up', 'sokoul_nats_consumer_pending', 'sokoul_messages_dead_lettered_total', 'sokoul_http_request_duration_seconds_count', 'sokoul_indexer_requests_total', 'sokoul_ai_circuit_open', 'sokoul_disk_free_bytes', 'sokoul_disk_size_bytes', 'sokoul_alerts_open', 'sokoul_downloads_finished_total', 'sokoul_search_duration_seconds_bucket', 'sokoul_cache_hits_total', 'sokoul_cache_misses_total', 'sokoul_download_speed_bytes', 'sokoul_download_progress_ratio', 'sokoul_downloads_active', 'sokoul_ai_inference_duration_seconds_bucket', 'sokoul_ai_verdicts_total', 'sokoul_ai_model_calls_total', 'sokoul_nats_consumer_ack_pending', 'sokoul_messages_processed_total', 'sokoul_message_handler_duration_seconds_bucket', 'process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes', 'sokoul_cache_reads_total', 'sokoul_tmdb_circuit_open', 'up']) {
         expect(named).toContain(name);
       }
     });

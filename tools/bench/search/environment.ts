@@ -153,7 +153,7 @@ export class SearchBenchEnvironment {
       secretsEncryptionKey: `bench-only-encryption-key-of-${this.namespace}`,
       // Read only by the watchlist scheduler, which the bench does not run; the scout's defaults.
       watchlist: { tickMs: 60_000, batchSize: 20, intervalSeconds: 6 * 3600, jitterSeconds: 1800, resendGrabAfterSeconds: 300, grabAfter: 'search' },
-      ...(this.tmdb ? { tmdb: { baseUrl: this.tmdb.url, bearerToken: this.tmdb.bearerToken, timeoutMs: 10_000 } } : {}),
+      ...(this.tmdb ? { tmdb: { baseUrl: this.tmdb.url, bearerToken: this.tmdb.bearerToken, timeoutMs: 10_000, breakerFailures: 3, breakerOpenMs: 30_000 } } : {}),
     };
   }
 

@@ -161,6 +161,7 @@ export async function runFlakyNetwork(scale: Scale): Promise<{ result: ScenarioR
       TMDB_BASE_URL: proxies.tmdb.url,
       TMDB_READ_ACCESS_TOKEN: tmdb.bearerToken,
       TMDB_TIMEOUT_MS: String(TIMEOUTS.tmdbMs),
+      TMDB_BREAKER_OPEN_MS: String(TIMEOUTS.breakerOpenMs),
       SCOUT_INDEXER_TIMEOUT_MS: String(TIMEOUTS.indexerMs),
       SCOUT_INDEXER_BACKOFF_BASE_MS: String(TIMEOUTS.backoffBaseMs),
       SCOUT_INDEXER_BACKOFF_MAX_MS: String(TIMEOUTS.backoffMaxMs),

@@ -1,5 +1,4 @@
 export * from './lib/inference-cache';
-export * from './lib/model-breaker';
 export * from './lib/oracle.options';
 export * from './lib/release-judge.service';
 export * from './lib/releases-found.handler';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { CircuitBreaker } from '@sokoul/circuit-breaker';
 import { HEURISTIC_JUDGE, type Media, type ReleaseVerdict } from '@sokoul/contracts';
 import { Semaphore } from '@sokoul/messaging';
 import { counter, gauge, histogram } from '@sokoul/observability';
@@ -7,7 +8,6 @@ import { judgeRelease } from '@sokoul/oracle/heuristic-judge';
 import { ChatCompletionsClient, ModelAnswerError, ModelError, ModelRateLimitedError } from '@sokoul/oracle/llm-client';
 import { REDIS_CLIENT } from '@sokoul/redis';
 import { type CachedVerdict, InferenceCache, inferenceKey } from './inference-cache';
-import { ModelBreaker } from './model-breaker';
 import { ORACLE_OPTIONS, type OracleOptions } from './oracle.options';
 import { scoreAdjustmentFor } from './score-adjustment';
 
@@ -39,7 +39,7 @@ export class ReleaseJudgeService {
   private readonly logger = new Logger(ReleaseJudgeService.name);
   private readonly client?: ChatCompletionsClient;
   private readonly cache: InferenceCache;
-  private readonly breaker: ModelBreaker;
+  private readonly breaker: CircuitBreaker;
   private readonly slots: Semaphore;
 
   constructor(
@@ -50,7 +50,7 @@ export class ReleaseJudgeService {
     if (model) this.client = new ChatCompletionsClient(model);
     this.cache = new InferenceCache(redis, options.cacheTtlSeconds);
     this.slots = new Semaphore(options.concurrency);
-    this.breaker = new ModelBreaker({
+    this.breaker = new CircuitBreaker({
       failureThreshold: options.breakerFailures,
       openMs: options.breakerOpenMs,
       onStateChange: (state) => {

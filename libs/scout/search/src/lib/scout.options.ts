@@ -28,5 +28,14 @@ export interface ScoutOptions {
     grabAfter: 'validation' | 'search';
   };
   /** TMDB; without it searches run on their text alone. */
-  tmdb?: { baseUrl?: string; apiKey?: string; bearerToken?: string; timeoutMs: number; language?: string };
+  tmdb?: {
+    baseUrl?: string;
+    apiKey?: string;
+    bearerToken?: string;
+    timeoutMs: number;
+    language?: string;
+    /** Failures in a row (timeouts, 5xx, 429s) after which TMDB is left alone for `breakerOpenMs`; searches use their text meanwhile. */
+    breakerFailures: number;
+    breakerOpenMs: number;
+  };
 }

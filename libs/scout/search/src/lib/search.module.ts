@@ -1,6 +1,7 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { counter } from '@sokoul/observability';
+import { CircuitBreaker } from '@sokoul/circuit-breaker';
+import { counter, gauge } from '@sokoul/observability';
 import { REDIS_CLIENT } from '@sokoul/redis';
 import { RedisTmdbCache, TmdbClient } from '@sokoul/scout/tmdb';
 import { DownloadUpdatedHandler } from './download-updated.handler';
@@ -21,11 +22,25 @@ import { WatchlistSchedulerService } from './watchlist-scheduler.service';
 const cacheHits = counter('sokoul_cache_hits_total', 'Cache lookups that found an entry.', ['cache']);
 const cacheMisses = counter('sokoul_cache_misses_total', 'Cache lookups that found nothing (or failed).', ['cache']);
 
-/** TMDB with its Redis cache, or nothing when TMDB is not configured (searches use their text). */
+const tmdbBreakerOpen = gauge('sokoul_tmdb_circuit_open', '1 while TMDB is left alone after failing repeatedly (searches use their text), else 0.', []);
+
+/** TMDB with its Redis cache and circuit breaker, or nothing when TMDB is not configured (searches use their text). */
 function tmdbClient(options: ScoutOptions, redis: Redis): TmdbClient | undefined {
   if (!options.tmdb) return undefined;
+  const { breakerFailures, breakerOpenMs, ...tmdb } = options.tmdb;
+  const logger = new Logger('Tmdb');
+  tmdbBreakerOpen.set(0);
+  const breaker = new CircuitBreaker({
+    failureThreshold: breakerFailures,
+    openMs: breakerOpenMs,
+    onStateChange: (state) => {
+      tmdbBreakerOpen.set(state === 'open' ? 1 : 0);
+      logger.warn(`TMDB circuit ${state}${state === 'open' ? ': searches use their text until it is probed again' : ''}`);
+    },
+  });
   return new TmdbClient({
-    ...options.tmdb,
+    ...tmdb,
+    breaker,
     cache: new RedisTmdbCache(redis),
     onCacheEvent: ({ outcome }) => (outcome === 'hit' ? cacheHits : cacheMisses).inc({ cache: 'tmdb' }),
   });

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { CircuitBreaker } from '@sokoul/circuit-breaker';
 import { type TmdbCache, type TmdbCacheEntry, type TmdbCacheEvent, type TmdbLookup, tmdbCacheKey } from './tmdb.cache';
 import { TmdbClient, type TmdbClientOptions } from './tmdb.client';
 import {
@@ -250,6 +251,68 @@ describe('TmdbClient rate limiting', () => {
 
     await expect(client(fetchMock).movie(603)).rejects.toThrow(TmdbRateLimitedError);
     expect(fetchMock).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('TmdbClient with a circuit breaker', () => {
+  let now: number;
+  const breaker = () => new CircuitBreaker({ failureThreshold: 2, openMs: 30_000, now: () => now });
+  const refused = () => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+  const badGateway = () => new Response('<html>502 Bad Gateway</html>', { status: 502 });
+
+  beforeEach(() => {
+    now = 1_000_000;
+  });
+
+  it('stops asking TMDB after failures in a row, failing at once with TmdbUnavailableError, until a probe succeeds', async () => {
+    const fetchMock = fetchAnswering(refused(), badGateway(), json(200, MATRIX), json(200, MATRIX));
+    const tmdb = client(fetchMock, { breaker: breaker() });
+    await expect(tmdb.movie(603)).rejects.toThrow(TmdbUnavailableError);
+    await expect(tmdb.movie(603)).rejects.toThrow(TmdbUnavailableError);
+
+    const whileOpen = await tmdb.movie(603).catch((e: unknown) => e);
+
+    expect(whileOpen).toBeInstanceOf(TmdbUnavailableError);
+    expect((whileOpen as Error).message).toMatch(/not asked again until the circuit breaker lets a probe through/);
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    now += 30_000;
+    await expect(tmdb.movie(603)).resolves.toMatchObject({ id: 603 });
+    await expect(tmdb.movie(603)).resolves.toMatchObject({ id: 603 });
+    expect(fetchMock).toHaveBeenCalledTimes(4);
+  });
+
+  it('opens for as long as a 429 asked when TMDB would not be waited out', async () => {
+    const limited = json(429, { success: false, status_code: 25 }, { 'Retry-After': '120' });
+    const fetchMock = fetchAnswering(limited, json(200, MATRIX));
+    const tmdb = client(fetchMock, { breaker: breaker(), maxRateLimitWaitMs: 1_000 });
+    await expect(tmdb.movie(603)).rejects.toThrow(TmdbRateLimitedError);
+
+    now += 60_000;
+    await expect(tmdb.movie(603)).rejects.toThrow(TmdbUnavailableError);
+    now += 60_000;
+    await expect(tmdb.movie(603)).resolves.toMatchObject({ id: 603 });
+  });
+
+  it('counts any answer of TMDB’s own (not found, refused credentials) as TMDB being there', async () => {
+    const fetchMock = fetchAnswering(refused(), json(404, NOT_FOUND_BODY), refused(), json(401, { status_code: 7, status_message: 'Invalid API key' }), refused(), json(200, MATRIX));
+    const tmdb = client(fetchMock, { breaker: breaker() });
+
+    for (const expected of [TmdbUnavailableError, TmdbNotFoundError, TmdbUnavailableError, TmdbAuthError, TmdbUnavailableError]) {
+      await expect(tmdb.movie(603)).rejects.toThrow(expected);
+    }
+    await expect(tmdb.movie(603)).resolves.toMatchObject({ id: 603 });
+  });
+
+  it('still answers from the cache while TMDB is left alone', async () => {
+    const cache = new MemoryCache();
+    const fetchMock = fetchAnswering(json(200, MATRIX), refused(), refused());
+    const tmdb = client(fetchMock, { breaker: breaker(), cache });
+    await tmdb.movie(603);
+    await expect(tmdb.movie(604)).rejects.toThrow(TmdbUnavailableError);
+    await expect(tmdb.movie(605)).rejects.toThrow(TmdbUnavailableError);
+
+    await expect(tmdb.movie(603)).resolves.toMatchObject({ id: 603 });
+    await expect(tmdb.movie(606)).rejects.toThrow(/circuit breaker/);
   });
 });
 

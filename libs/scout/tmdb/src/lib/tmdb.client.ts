@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CircuitBreaker } from '@sokoul/circuit-breaker';
 import { parseRetryAfter } from './retry-after';
 import {
   type TmdbCache,
@@ -65,6 +66,12 @@ export interface TmdbClientOptions {
   onCacheEvent?: (event: TmdbCacheEvent) => void;
   /** Total time a lookup may spend waiting out 429s before giving up. Default 10 000. */
   maxRateLimitWaitMs?: number;
+  /**
+   * Stops asking TMDB while it keeps failing (timeouts, connection errors, 5xx, 429s it would
+   * not wait out): lookups then fail at once with `TmdbUnavailableError`, and cached answers
+   * are still served. None by default.
+   */
+  breaker?: CircuitBreaker;
   /** The HTTP implementation; global `fetch` by default. */
   fetch?: typeof fetch;
 }
@@ -126,6 +133,7 @@ export class TmdbClient {
   private readonly onCacheEvent: ((event: TmdbCacheEvent) => void) | undefined;
   private readonly maxRateLimitWaitMs: number;
   private readonly fetchImpl: typeof fetch;
+  private readonly breaker: CircuitBreaker | undefined;
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(options: TmdbClientOptions = {}) {
@@ -139,6 +147,7 @@ export class TmdbClient {
     this.onCacheEvent = options.onCacheEvent;
     this.maxRateLimitWaitMs = Math.max(0, options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS);
     this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.breaker = options.breaker;
   }
 
   /** Whether a key or token was given; without one every lookup throws TmdbNotConfiguredError. */
@@ -300,8 +309,25 @@ export class TmdbClient {
   }
 
   /** GET `/3${path}`, honouring 429 + Retry-After within the wait budget, validated by `schema`. */
+  /** One request through the breaker: TMDB failing (unavailable, rate limited) counts against it, any other answer for it. */
   private async get<S extends z.ZodType>(path: string, params: Params, schema: S): Promise<z.infer<S>> {
     const request = `GET /3${path}`;
+    const breaker = this.breaker;
+    if (!breaker) return this.request(request, path, params, schema);
+    if (!breaker.allow()) throw new TmdbUnavailableError(request, 'it failed repeatedly; not asked again until the circuit breaker lets a probe through');
+    try {
+      const answer = await this.request(request, path, params, schema);
+      breaker.succeeded();
+      return answer;
+    } catch (error) {
+      if (error instanceof TmdbUnavailableError) breaker.failed();
+      else if (error instanceof TmdbRateLimitedError) breaker.failed(error.retryAfterMs);
+      else breaker.succeeded();
+      throw error;
+    }
+  }
+
+  private async request<S extends z.ZodType>(request: string, path: string, params: Params, schema: S): Promise<z.infer<S>> {
     const url = new URL(`${this.baseUrl}/3${path}`);
     for (const [name, value] of Object.entries({ ...params, language: this.language })) {
       if (value !== undefined) url.searchParams.set(name, String(value));

@@ -1,6 +1,6 @@
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
-export interface ModelBreakerOptions {
+export interface CircuitBreakerOptions {
   /** Consecutive failed calls that open the breaker. */
   failureThreshold: number;
   /** How long it stays open before one probe call is let through. */
@@ -10,18 +10,20 @@ export interface ModelBreakerOptions {
 }
 
 /**
- * Stops calling a model that keeps failing: after `failureThreshold` failures in a row no call
- * is made for `openMs` (the heuristic judges meanwhile); then one call probes it, and its
- * outcome closes the breaker or opens it again. A 429 may ask for a longer wait than `openMs`.
+ * Stops calling a remote service that keeps failing: after `failureThreshold` failures in a row
+ * no call is made for `openMs` (the caller falls back meanwhile: the oracle's heuristic, the
+ * scout's search by text); then one call probes it, and its outcome closes the breaker or opens
+ * it again. A 429 may ask for a longer wait than `openMs`. One per process: replicas learn
+ * for themselves.
  */
-export class ModelBreaker {
+export class CircuitBreaker {
   private failures = 0;
   private openUntil = 0;
   private probing = false;
   private current: BreakerState = 'closed';
   private readonly now: () => number;
 
-  constructor(private readonly options: ModelBreakerOptions) {
+  constructor(private readonly options: CircuitBreakerOptions) {
     this.now = options.now ?? Date.now;
   }
 

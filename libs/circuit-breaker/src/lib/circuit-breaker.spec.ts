@@ -1,9 +1,9 @@
-import { type BreakerState, ModelBreaker } from './model-breaker';
+import { type BreakerState, CircuitBreaker } from './circuit-breaker';
 
-describe('ModelBreaker', () => {
+describe('CircuitBreaker', () => {
   let now = 0;
   let changes: BreakerState[];
-  const breaker = () => new ModelBreaker({ failureThreshold: 3, openMs: 60_000, now: () => now, onStateChange: (state) => changes.push(state) });
+  const breaker = () => new CircuitBreaker({ failureThreshold: 3, openMs: 60_000, now: () => now, onStateChange: (state) => changes.push(state) });
 
   beforeEach(() => {
     now = 1_000_000;
