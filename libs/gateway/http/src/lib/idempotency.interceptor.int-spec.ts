@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import request from 'supertest';
 import { REDIS_CLIENT } from '@sokoul/redis';
 import { eventually, testEnvironment, uniqueNamespace } from '@sokoul/testing';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyInterceptor, PENDING_LEASE_SECONDS } from './idempotency.interceptor';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 let calls = 0;
@@ -87,6 +87,20 @@ describe('Idempotency-Key on POST (real Redis)', () => {
     release?.();
     expect((await first).status).toBe(201);
     expect(calls).toBe(1);
+  });
+
+  it('holds a running request’s claim for a short lease only, so a gateway killed mid-request does not lock its key for a day', async () => {
+    const storeKey = 'idempotency:anonymous:POST:/things:key-lease';
+    const first = post({ name: 'a', slow: true }, 'key-lease').then((r) => r);
+    await eventually(() => expect(release).toBeDefined());
+
+    const whileRunning = await redis.ttl(storeKey);
+    release?.();
+    expect((await first).status).toBe(201);
+
+    expect(whileRunning).toBeGreaterThan(0);
+    expect(whileRunning).toBeLessThanOrEqual(PENDING_LEASE_SECONDS);
+    expect(await redis.ttl(storeKey)).toBeGreaterThan(23 * 60 * 60);
   });
 
   it('rejects a key that is not printable ASCII with a 400 problem', async () => {

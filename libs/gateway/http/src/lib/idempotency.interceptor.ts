@@ -7,6 +7,12 @@ import { REDIS_CLIENT } from '@sokoul/redis';
 import { ProblemException, ServiceUnavailableProblem } from './problem-details';
 
 const TTL_SECONDS = 24 * 60 * 60;
+/**
+ * How long a claim is held while its request runs: far longer than any request may take (a
+ * statement gives up after 30 s, a publish after 5 s), short enough that a key whose gateway
+ * died mid-request is not refused with 409 for a day. After it a retry runs again.
+ */
+export const PENDING_LEASE_SECONDS = 120;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 interface StoredReply {
@@ -20,7 +26,8 @@ interface StoredReply {
  * Honours `Idempotency-Key` on POST (IETF httpapi-idempotency-key-header): the first request
  * with a key runs and its reply is kept 24 h; a retry with the same key and body gets the
  * same reply (with `Idempotency-Replayed: true`) without running again; the same key with
- * another body is a 422; a retry while the first is still running is a 409.
+ * another body is a 422; a retry while the first is still running is a 409 (for
+ * `PENDING_LEASE_SECONDS` at most: a request whose gateway died leaves no day-long lock).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -66,7 +73,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async claim(storeKey: string, fingerprint: string): Promise<StoredReply | null> {
     const pending: StoredReply = { state: 'pending', fingerprint };
     try {
-      const claimed = await this.redis.set(storeKey, JSON.stringify(pending), 'EX', TTL_SECONDS, 'NX');
+      const claimed = await this.redis.set(storeKey, JSON.stringify(pending), 'EX', PENDING_LEASE_SECONDS, 'NX');
       if (claimed === 'OK') return null;
       const existing = await this.redis.get(storeKey);
       // Expired between the two calls: claim again.
