@@ -27,6 +27,7 @@ export * from './lib/repositories/app-setting.repository';
 export * from './lib/repositories/audit-log.repository';
 export * from './lib/repositories/blocklist.repository';
 export * from './lib/repositories/download.repository';
+export * from './lib/repositories/idempotency-key.repository';
 export * from './lib/repositories/indexer.repository';
 export * from './lib/repositories/invite.repository';
 export * from './lib/repositories/library-file.repository';

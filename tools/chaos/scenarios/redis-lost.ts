@@ -14,8 +14,8 @@ const QUERY = 'Dune Part Two 2024';
 /**
  * Redis lost: killed mid-run and started again empty. While it is away, searches still run (TMDB
  * and the model asked directly), the per-user rate limit lets requests through (fails open, as
- * documented) while sign-ins and Idempotency-Key requests are refused with a retryable 503 (fail
- * closed); afterwards the TMDB and inference caches fill again, the rate limit counts again, and
+ * documented) while sign-ins are refused with a retryable 503 (fail closed); Idempotency-Key
+ * records live in Postgres, so a keyed retry is replayed throughout; afterwards the TMDB and inference caches fill again, the rate limit counts again, and
  * nothing of the users' data (accounts, searches, watchlist, sessions: all in Postgres) is lost.
  */
 export async function runRedisLost(scale: Scale): Promise<RedisLostResult> {
@@ -75,6 +75,8 @@ export async function runRedisLost(scale: Scale): Promise<RedisLostResult> {
       return { status: response.status, id: String(body['id'] ?? ''), replayed: response.headers.get('idempotency-replayed') === 'true', retryAfter: response.headers.get('retry-after') };
     };
     const firstKeyed = await keyed();
+    const sameSearch = (retry: Awaited<ReturnType<typeof keyed>>) => retry.replayed && retry.id === firstKeyed.id;
+    const replayedOf = (retry: Awaited<ReturnType<typeof keyed>>) => (sameSearch(retry) ? 'replayed (same search)' : `NOT replayed (${retry.status})`);
     const replayBefore = await keyed();
     const watch = await postJson<{ id: string }>(platform.api('/watchlist'), { kind: 'movie', tmdbId: 693134, title: 'Dune: Part Two', year: 2024 }, platform.user.accessToken);
     if (watch.status !== 201) throw new Error(`watchlist: ${watch.status} ${JSON.stringify(watch.body)}`);
@@ -141,7 +143,7 @@ export async function runRedisLost(scale: Scale): Promise<RedisLostResult> {
       unit: 'searches',
       lost: lostIds.length + (keptData ? 0 : 1),
       duplicated,
-      http5xx: outcomes.filter((o) => o.status >= 500).length + [keyedWhileDown].filter((o) => o.status >= 500).length,
+      http5xx: outcomes.filter((o) => o.status >= 500).length + [keyedWhileDown, replayAfter].filter((o) => o.status >= 500).length,
       p99Ms: quantile(outcomes.map((o) => o.ms), 0.99),
       notes: [
         `caches: cold search asked TMDB ${cold.tmdbRequests}× and the model ${cold.modelCompletions}×, warm ${warm.tmdbRequests}×/${warm.modelCompletions}×; while Redis was down each of the ${whileDown.length} searches asked them directly (TMDB ${Math.min(...whileDown.map((w) => w.tmdbRequests))}–${Math.max(...whileDown.map((w) => w.tmdbRequests))}×, the model ${Math.min(...whileDown.map((w) => w.modelCompletions))}–${Math.max(...whileDown.map((w) => w.modelCompletions))}×) and completed; first after the restart ${rebuilt.tmdbRequests}/${rebuilt.modelCompletions} (cache refilled), the next ${hitAgain.tmdbRequests}/${hitAgain.modelCompletions} (hits again)`,
@@ -149,8 +151,8 @@ export async function runRedisLost(scale: Scale): Promise<RedisLostResult> {
           ? ['while Redis was down the oracle judged with its heuristic instead of the model: ioredis resolves a pipeline on a dead connection with per-command errors, which InferenceCache.claim reads as "claimed by another replica" (libs/oracle/validation: to fix there)']
           : []),
         `rate limit (${figures.perUserPerMinute}/min per user): ${limitedBefore} × 429 over ${figures.perUserPerMinute + 1} requests before; fails open while Redis is down (${limitedWhileDown.filter((s) => s === 200).length}/${downCount} answered 200, ${rateLimitWarnings} "rate limit not checked" warnings logged); counts again from zero after the restart (${limitedAfter} × 429)`,
-        `fails closed while Redis is down: sign-in ${loginWhileDown.status}${isRetryable503(loginWhileDown) ? ' with Retry-After' : ''}, Idempotency-Key request ${keyedWhileDown.status}${keyedWhileDown.retryAfter ? ' with Retry-After' : ''}; a signed-in session kept working (${sessionWhileDown.status})`,
-        `Idempotency-Key: replayed before the loss (${replayBefore.replayed ? 'same search' : 'NOT replayed'}); after the restart the key is gone with Redis, so a retry with it ${replayAfter.id === firstKeyed.id ? 'was replayed' : `ran again (a second search, ${replayAfter.status})`}`,
+        `fails closed while Redis is down: sign-in ${loginWhileDown.status}${isRetryable503(loginWhileDown) ? ' with Retry-After' : ''}; a signed-in session kept working (${sessionWhileDown.status})`,
+        `Idempotency-Key (records in Postgres): a retry was ${replayedOf(replayBefore)} before the loss, ${replayedOf(keyedWhileDown)} while Redis was down (${keyedWhileDown.status}), ${replayedOf(replayAfter)} after the restart`,
         `user data in Postgres intact: ${dataAfter.users} accounts, ${dataAfter.watchlist} watchlist item(s), all ${dataBefore.searchIds.length} earlier searches; refresh ${refreshed.status}, old access token ${oldTokenAfter.status}, sign-in ${loginAfter.status} after the restart; readiness ${readyRed} while down, ${readyAfter} after, ${sameProcesses ? 'same processes' : 'a process restarted'}`,
       ],
       verdicts: {
@@ -158,8 +160,13 @@ export async function runRedisLost(scale: Scale): Promise<RedisLostResult> {
         sameProcesses,
         caches: { cold, warm, whileDown, rebuilt, hitAgain },
         rateLimit: { limitedBefore, whileDown: limitedWhileDown, limitedAfter, warnings: rateLimitWarnings },
-        failsClosed: { login: { status: loginWhileDown.status, retryAfter: loginWhileDown.retryAfter }, idempotencyKey: { status: keyedWhileDown.status, retryAfter: keyedWhileDown.retryAfter } },
-        idempotency: { firstStatus: firstKeyed.status, replayedBefore: replayBefore.replayed && replayBefore.id === firstKeyed.id, replayedAfterLoss: replayAfter.replayed && replayAfter.id === firstKeyed.id },
+        failsClosed: { login: { status: loginWhileDown.status, retryAfter: loginWhileDown.retryAfter } },
+        idempotency: {
+          firstStatus: firstKeyed.status,
+          replayedBefore: sameSearch(replayBefore),
+          replayedWhileDown: sameSearch(keyedWhileDown),
+          replayedAfterLoss: sameSearch(replayAfter),
+        },
         sessions: { whileDown: sessionWhileDown.status, refreshAfter: refreshed.status, oldTokenAfter: oldTokenAfter.status, loginAfter: loginAfter.status },
         data: { before: dataBefore, after: dataAfter, kept: keptData },
         readiness: { whileDown: readyRed, after: readyAfter },
@@ -190,8 +197,8 @@ export interface RedisLostResult extends ScenarioResult {
     /** What TMDB and the model were asked for one identical search at each stage. */
     caches: { cold: Costs; warm: Costs; whileDown: Costs[]; rebuilt: Costs; hitAgain: Costs };
     rateLimit: { limitedBefore: number; whileDown: number[]; limitedAfter: number; warnings: number };
-    failsClosed: { login: { status: number; retryAfter: string | null }; idempotencyKey: { status: number; retryAfter: string | null } };
-    idempotency: { firstStatus: number; replayedBefore: boolean; replayedAfterLoss: boolean };
+    failsClosed: { login: { status: number; retryAfter: string | null } };
+    idempotency: { firstStatus: number; replayedBefore: boolean; replayedWhileDown: boolean; replayedAfterLoss: boolean };
     sessions: { whileDown: number; refreshAfter: number; oldTokenAfter: number; loginAfter: number };
     data: { before: { users: number; watchlist: number; searchIds: string[] }; after: { users: number; watchlist: number; searchIds: string[] }; kept: boolean };
     readiness: { whileDown: number; after: number };

@@ -31,6 +31,7 @@ import { ReleaseVerdicts1764900000000 } from './migrations/1764900000000-Release
 import { Alerts1765000000000 } from './migrations/1765000000000-Alerts';
 import { SearchChangeNotifications1765100000000 } from './migrations/1765100000000-SearchChangeNotifications';
 import { AccessChangeNotifications1765100000001 } from './migrations/1765100000001-AccessChangeNotifications';
+import { IdempotencyKeys1765200000000 } from './migrations/1765200000000-IdempotencyKeys';
 
 export interface DatabaseOptions {
   url: string;
@@ -43,7 +44,7 @@ export interface DatabaseOptions {
 export const entities = [UserEntity, SearchEntity, ProcessedMessageEntity, RefreshTokenEntity, AppSettingEntity, ApiKeyEntity, AuditEntryEntity, InviteEntity, IndexerEntity, QualityProfileEntity, ReleaseEntity, WatchlistItemEntity, BlocklistEntryEntity, DownloadEntity, LibraryFileEntity, AlertEntity, SystemCheckEntity];
 
 /** Listed, not globbed: services are bundled, and a glob finds nothing in a bundle. */
-export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000, Watchlist1764600000000, Blocklist1764700000000, Downloads1764800000000, DownloadStreams1764800000001, LibraryHashRecordedAfter1764800000002, ReleaseVerdicts1764900000000, Alerts1765000000000, SearchChangeNotifications1765100000000, AccessChangeNotifications1765100000001];
+export const migrations = [InitialSchema1764000000000, Accounts1764100000000, ApiKeys1764200000000, AuditLog1764300000000, Invites1764400000000, Scout1764500000000, Watchlist1764600000000, Blocklist1764700000000, Downloads1764800000000, DownloadStreams1764800000001, LibraryHashRecordedAfter1764800000002, ReleaseVerdicts1764900000000, Alerts1765000000000, SearchChangeNotifications1765100000000, AccessChangeNotifications1765100000001, IdempotencyKeys1765200000000];
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {

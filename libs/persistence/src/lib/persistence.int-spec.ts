@@ -78,6 +78,7 @@ describe('migrations', () => {
     'audit_log',
     'blocklist',
     'downloads',
+    'idempotency_keys',
     'indexers',
     'invites',
     'library_files',
@@ -98,7 +99,7 @@ describe('migrations', () => {
 
     const applied = await runMigrations(dataSource);
 
-    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000', 'Scout1764500000000', 'Watchlist1764600000000', 'Blocklist1764700000000', 'Downloads1764800000000', 'DownloadStreams1764800000001', 'LibraryHashRecordedAfter1764800000002', 'ReleaseVerdicts1764900000000', 'Alerts1765000000000', 'SearchChangeNotifications1765100000000', 'AccessChangeNotifications1765100000001']);
+    expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000', 'Scout1764500000000', 'Watchlist1764600000000', 'Blocklist1764700000000', 'Downloads1764800000000', 'DownloadStreams1764800000001', 'LibraryHashRecordedAfter1764800000002', 'ReleaseVerdicts1764900000000', 'Alerts1765000000000', 'SearchChangeNotifications1765100000000', 'AccessChangeNotifications1765100000001', 'IdempotencyKeys1765200000000']);
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
     expect(await triggersIn(dataSource, schema)).toEqual([
       'api_keys.api_keys_changed → notify_api_key_changed',
@@ -114,6 +115,7 @@ describe('migrations', () => {
       'idx_downloads_claimable',
       'idx_downloads_created',
       'idx_downloads_user_created',
+      'idx_idempotency_keys_expires',
       'idx_invites_created_at',
       'idx_library_files_download',
       'idx_library_files_unhashed',
@@ -160,14 +162,17 @@ describe('migrations', () => {
     await runMigrations(dataSource);
 
     await dataSource.undoLastMigration({ transaction: 'each' });
-    // The last two migrations (AccessChangeNotifications, SearchChangeNotifications) made triggers; the one before (Alerts) two tables.
+    // The last migration (IdempotencyKeys) made a table; the two before (AccessChangeNotifications,
+    // SearchChangeNotifications) triggers; the one before those (Alerts) two tables.
+    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'idempotency_keys'));
+    await dataSource.undoLastMigration({ transaction: 'each' });
     expect(await triggersIn(dataSource, schema)).toEqual(['searches.searches_changed → notify_search_changed']);
     await dataSource.undoLastMigration({ transaction: 'each' });
     expect(await triggersIn(dataSource, schema)).toEqual([]);
     expect(await dataSource.query(`SELECT proname FROM pg_proc WHERE pronamespace = $1::regnamespace`, [schema])).toEqual([]);
     await dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'alerts' && t !== 'system_checks'));
-    for (let i = 3; i < ALL_MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'alerts' && t !== 'system_checks' && t !== 'idempotency_keys'));
+    for (let i = 4; i < ALL_MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
 
     expect(await tablesIn(dataSource, schema)).toEqual(['typeorm_migrations']);
     expect(await indexesIn(dataSource, schema)).toEqual([]);

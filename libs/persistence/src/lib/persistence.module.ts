@@ -10,6 +10,7 @@ import { AppSettingRepository } from './repositories/app-setting.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
 import { BlocklistRepository } from './repositories/blocklist.repository';
 import { DownloadRepository } from './repositories/download.repository';
+import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 import { LibraryFileRepository } from './repositories/library-file.repository';
 import { IndexerRepository } from './repositories/indexer.repository';
 import { InviteRepository } from './repositories/invite.repository';
@@ -21,7 +22,7 @@ import { SearchRepository } from './repositories/search.repository';
 import { UserRepository } from './repositories/user.repository';
 import { WatchlistRepository } from './repositories/watchlist.repository';
 
-const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository, IndexerRepository, QualityProfileRepository, ReleaseRepository, WatchlistRepository, BlocklistRepository, DownloadRepository, LibraryFileRepository, AlertRepository];
+const repositories = [SearchRepository, ProcessedMessageRepository, UserRepository, RefreshTokenRepository, AppSettingRepository, ApiKeyRepository, AuditLogRepository, InviteRepository, IndexerRepository, QualityProfileRepository, ReleaseRepository, WatchlistRepository, BlocklistRepository, DownloadRepository, LibraryFileRepository, AlertRepository, IdempotencyKeyRepository];
 
 @Global()
 @Module({})

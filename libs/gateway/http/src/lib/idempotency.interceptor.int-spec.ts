@@ -1,10 +1,11 @@
 import { Body, Controller, type INestApplication, Post, UseInterceptors } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import Redis from 'ioredis';
+import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { REDIS_CLIENT } from '@sokoul/redis';
-import { eventually, testEnvironment, uniqueNamespace } from '@sokoul/testing';
+import type { DataSource } from 'typeorm';
+import { IdempotencyKeyRepository } from '@sokoul/persistence';
+import { createTestSchema, eventually } from '@sokoul/testing';
 import { IdempotencyInterceptor, PENDING_LEASE_SECONDS } from './idempotency.interceptor';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
@@ -15,26 +16,33 @@ let release: (() => void) | undefined;
 class ThingsController {
   @Post()
   @UseInterceptors(IdempotencyInterceptor)
-  async create(@Body() body: { name: string; slow?: boolean }) {
+  async create(@Body() body: { name: string; slow?: boolean; fail?: boolean }) {
     calls++;
     if (body.slow) await new Promise<void>((resolve) => (release = resolve));
+    if (body.fail) throw new Error('the handler failed');
     return { id: `thing-${calls}`, name: body.name };
   }
 }
 
-describe('Idempotency-Key on POST (real Redis)', () => {
+describe('Idempotency-Key on POST (real Postgres)', () => {
   let app: INestApplication;
-  let redis: Redis;
-  const prefix = uniqueNamespace('idem');
+  let dataSource: DataSource;
+  let drop: () => Promise<void>;
+  const recordOf = async (key: string) =>
+    (await dataSource.query(`SELECT state, expires_at - now() AS left FROM idempotency_keys WHERE store_key = $1`, [`anonymous:POST:/things:${key}`]))[0] as
+      | { state: string; left: { hours?: number; minutes?: number; seconds?: number } }
+      | undefined;
+  const secondsOf = (left: { hours?: number; minutes?: number; seconds?: number }) => (left.hours ?? 0) * 3600 + (left.minutes ?? 0) * 60 + (left.seconds ?? 0);
 
   beforeAll(async () => {
-    redis = new Redis(testEnvironment.REDIS_URL, { keyPrefix: `${prefix}:` });
+    ({ dataSource, drop } = await createTestSchema(`idem_${randomBytes(5).toString('hex')}`));
     const moduleRef = await Test.createTestingModule({
       controllers: [ThingsController],
-      providers: [IdempotencyInterceptor, { provide: REDIS_CLIENT, useValue: redis }, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [IdempotencyInterceptor, { provide: IdempotencyKeyRepository, useValue: new IdempotencyKeyRepository(dataSource) }, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    // Listening already: concurrent supertest requests then share the server instead of each starting it.
+    await app.listen(0, '127.0.0.1');
   });
 
   beforeEach(() => {
@@ -43,10 +51,8 @@ describe('Idempotency-Key on POST (real Redis)', () => {
   });
 
   afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys.map((k) => k.slice(prefix.length + 1)));
     await app.close();
-    await redis.quit();
+    await drop();
   });
 
   const post = (body: object, key?: string) => {
@@ -90,17 +96,58 @@ describe('Idempotency-Key on POST (real Redis)', () => {
   });
 
   it('holds a running request’s claim for a short lease only, so a gateway killed mid-request does not lock its key for a day', async () => {
-    const storeKey = 'idempotency:anonymous:POST:/things:key-lease';
     const first = post({ name: 'a', slow: true }, 'key-lease').then((r) => r);
     await eventually(() => expect(release).toBeDefined());
 
-    const whileRunning = await redis.ttl(storeKey);
+    const whileRunning = await recordOf('key-lease');
     release?.();
     expect((await first).status).toBe(201);
 
-    expect(whileRunning).toBeGreaterThan(0);
-    expect(whileRunning).toBeLessThanOrEqual(PENDING_LEASE_SECONDS);
-    expect(await redis.ttl(storeKey)).toBeGreaterThan(23 * 60 * 60);
+    expect(whileRunning?.state).toBe('pending');
+    expect(secondsOf(whileRunning!.left)).toBeLessThanOrEqual(PENDING_LEASE_SECONDS);
+    const done = await recordOf('key-lease');
+    expect(done?.state).toBe('done');
+    expect(secondsOf(done!.left)).toBeGreaterThan(23 * 3600);
+  });
+
+  it('runs a retry again once the claim of a request that never finished has expired', async () => {
+    await dataSource.query(
+      `INSERT INTO idempotency_keys (store_key, fingerprint, state, expires_at) VALUES ($1, $2, 'pending', now() - interval '1 second')`,
+      ['anonymous:POST:/things:key-abandoned', createHash('sha256').update(JSON.stringify({ name: 'a' })).digest('hex')],
+    );
+
+    const retry = await post({ name: 'a' }, 'key-abandoned');
+
+    expect(retry.status).toBe(201);
+    expect(calls).toBe(1);
+    expect((await recordOf('key-abandoned'))?.state).toBe('done');
+  });
+
+  it('lets a retry run again when the first request failed', async () => {
+    const failed = await post({ name: 'a', fail: true }, 'key-failed');
+    const retry = await post({ name: 'a', fail: true }, 'key-failed');
+
+    expect([failed.status, retry.status]).toEqual([500, 500]);
+    expect(calls).toBe(2);
+    expect(await recordOf('key-failed')).toBeUndefined();
+  });
+
+  it('keeps one claim among concurrent first requests with the same key', async () => {
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post({ name: 'a' }, 'key-race')));
+
+    expect(calls).toBe(1);
+    expect(answers.filter((a) => a.status === 201).length).toBeGreaterThanOrEqual(1);
+    expect(answers.every((a) => a.status === 201 || a.status === 409)).toBe(true);
+  });
+
+  it('purges expired records and keeps the others', async () => {
+    await post({ name: 'a' }, 'key-kept');
+    await dataSource.query(`INSERT INTO idempotency_keys (store_key, fingerprint, state, expires_at) VALUES ('anonymous:POST:/things:key-old', $1, 'done', now() - interval '1 hour')`, ['0'.repeat(64)]);
+
+    expect(await new IdempotencyKeyRepository(dataSource).purgeExpired()).toBeGreaterThanOrEqual(1);
+
+    expect(await recordOf('key-old')).toBeUndefined();
+    expect((await recordOf('key-kept'))?.state).toBe('done');
   });
 
   it('rejects a key that is not printable ASCII with a 400 problem', async () => {

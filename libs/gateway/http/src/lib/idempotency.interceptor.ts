@@ -1,10 +1,9 @@
-import { type CallHandler, type ExecutionContext, type NestInterceptor, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, type NestInterceptor, HttpStatus, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type Redis from 'ioredis';
-import { type Observable, from, of, switchMap, tap } from 'rxjs';
-import { REDIS_CLIENT } from '@sokoul/redis';
-import { ProblemException, ServiceUnavailableProblem } from './problem-details';
+import { type Observable, catchError, concatMap, from, of, switchMap, throwError } from 'rxjs';
+import { type IdempotencyRecord, IdempotencyKeyRepository } from '@sokoul/persistence';
+import { ProblemException } from './problem-details';
 
 const TTL_SECONDS = 24 * 60 * 60;
 /**
@@ -14,13 +13,8 @@ const TTL_SECONDS = 24 * 60 * 60;
  */
 export const PENDING_LEASE_SECONDS = 120;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-
-interface StoredReply {
-  state: 'pending' | 'done';
-  fingerprint: string;
-  status?: number;
-  body?: unknown;
-}
+/** Expired records are deleted at most this often, by whichever request comes first. */
+const PURGE_EVERY_MS = 10 * 60 * 1000;
 
 /**
  * Honours `Idempotency-Key` on POST (IETF httpapi-idempotency-key-header): the first request
@@ -28,10 +22,14 @@ interface StoredReply {
  * same reply (with `Idempotency-Replayed: true`) without running again; the same key with
  * another body is a 422; a retry while the first is still running is a 409 (for
  * `PENDING_LEASE_SECONDS` at most: a request whose gateway died leaves no day-long lock).
+ * Records are kept in Postgres (`IdempotencyKeyRepository`): they outlive a lost Redis, and
+ * without Postgres the request could not run anyway (its failure is the usual 503).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  private nextPurgeAt = Date.now() + PURGE_EVERY_MS;
+
+  constructor(private readonly records: IdempotencyKeyRepository) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
@@ -43,17 +41,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     // Keys are per caller (set by the access guard, which runs before interceptors).
     const owner = (request as Request & { principal?: { userId?: string } }).principal?.userId ?? 'anonymous';
-    const storeKey = `idempotency:${owner}:${request.method}:${request.baseUrl}${request.path}:${key}`;
+    const storeKey = `${owner}:${request.method}:${request.baseUrl}${request.path}:${key}`;
+    this.purgeWhenDue();
     const fingerprint = createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('hex');
 
-    return from(this.claim(storeKey, fingerprint)).pipe(
-      switchMap((previous) => {
+    return from(this.records.claim(storeKey, fingerprint, PENDING_LEASE_SECONDS)).pipe(
+      switchMap((previous: IdempotencyRecord | null) => {
         if (!previous) {
           return next.handle().pipe(
-            tap({
-              next: (body) => void this.store(storeKey, { state: 'done', fingerprint, status: response.statusCode, body }),
-              error: () => void this.redis.del(storeKey).catch(() => undefined),
+            // Stored before the reply leaves, so a retry sent on receiving it is replayed, not
+            // told 409. A reply that cannot be stored is not replayed: a retry then runs again, once the lease is over.
+            concatMap(async (body: unknown) => {
+              await this.records.complete(storeKey, response.statusCode, body, TTL_SECONDS).catch(() => undefined);
+              return body;
             }),
+            // Released before the error is answered, so a retry sent on receiving it runs again.
+            catchError((error: unknown) => from(this.records.release(storeKey).catch(() => undefined)).pipe(switchMap(() => throwError(() => error)))),
           );
         }
         if (previous.fingerprint !== fingerprint) {
@@ -69,22 +72,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  /** Returns the earlier reply (or pending claim) for this key, or null if this request claimed it. */
-  private async claim(storeKey: string, fingerprint: string): Promise<StoredReply | null> {
-    const pending: StoredReply = { state: 'pending', fingerprint };
-    try {
-      const claimed = await this.redis.set(storeKey, JSON.stringify(pending), 'EX', PENDING_LEASE_SECONDS, 'NX');
-      if (claimed === 'OK') return null;
-      const existing = await this.redis.get(storeKey);
-      // Expired between the two calls: claim again.
-      return existing ? (JSON.parse(existing) as StoredReply) : this.claim(storeKey, fingerprint);
-    } catch {
-      // Without the store we cannot promise "at most once", so we refuse rather than risk a duplicate.
-      throw new ServiceUnavailableProblem('Idempotency keys cannot be checked right now.', 5);
-    }
-  }
-
-  private async store(storeKey: string, reply: StoredReply): Promise<void> {
-    await this.redis.set(storeKey, JSON.stringify(reply), 'EX', TTL_SECONDS).catch(() => undefined);
+  /** Expired records count as absent anyway: deleting them only keeps the table small. */
+  private purgeWhenDue(): void {
+    if (Date.now() < this.nextPurgeAt) return;
+    this.nextPurgeAt = Date.now() + PURGE_EVERY_MS;
+    void this.records.purgeExpired().catch(() => undefined);
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Module, Param, Post, Query, Us
 import { NestFactory } from '@nestjs/core';
 import { Public, RequireRole } from '@sokoul/gateway/access';
 import { ApiOperation, IdempotencyInterceptor, ZodValidationPipe } from '@sokoul/gateway/http';
-import { REDIS_CLIENT } from '@sokoul/redis';
+import { IdempotencyKeyRepository } from '@sokoul/persistence';
 import { z } from 'zod';
 import { buildOpenApiDocument } from './openapi-document';
 
@@ -62,7 +62,7 @@ class UndocumentedController {
 
 async function documentOf(...controllers: Array<new () => unknown>) {
   // Preview mode instantiates nothing, but still checks that the interceptors' dependencies exist.
-  @Module({ controllers, providers: [{ provide: REDIS_CLIENT, useValue: {} }] })
+  @Module({ controllers, providers: [{ provide: IdempotencyKeyRepository, useValue: {} }] })
   class TestModule {}
   const app = await NestFactory.create(TestModule, { preview: true, logger: false, abortOnError: false });
   try {
