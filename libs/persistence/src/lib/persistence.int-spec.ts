@@ -102,10 +102,10 @@ describe('migrations', () => {
     expect(applied).toEqual(['InitialSchema1764000000000', 'Accounts1764100000000', 'ApiKeys1764200000000', 'AuditLog1764300000000', 'Invites1764400000000', 'Scout1764500000000', 'Watchlist1764600000000', 'Blocklist1764700000000', 'Downloads1764800000000', 'DownloadStreams1764800000001', 'LibraryHashRecordedAfter1764800000002', 'ReleaseVerdicts1764900000000', 'Alerts1765000000000', 'SearchChangeNotifications1765100000000', 'AccessChangeNotifications1765100000001', 'IdempotencyKeys1765200000000']);
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES);
     expect(await triggersIn(dataSource, schema)).toEqual([
-      'api_keys.api_keys_changed → notify_api_key_changed',
-      'api_keys.api_keys_deleted → notify_api_key_changed',
+      'api_keys.api_keys_changed → notify_row_changed',
+      'api_keys.api_keys_deleted → notify_row_changed',
       'searches.searches_changed → notify_search_changed',
-      'users.users_changed → notify_user_changed',
+      'users.users_changed → notify_row_changed',
     ]);
     expect(await indexesIn(dataSource, schema)).toEqual([
       'idx_alerts_raised',

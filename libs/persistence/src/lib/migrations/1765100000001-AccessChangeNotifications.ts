@@ -10,17 +10,11 @@ export class AccessChangeNotifications1765100000001 implements MigrationInterfac
   name = 'AccessChangeNotifications1765100000001';
 
   async up(q: QueryRunner): Promise<void> {
+    // One function for both tables: the channel and the column naming the user are the trigger's arguments.
     await q.query(`
-      CREATE FUNCTION notify_api_key_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION notify_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM pg_notify('sokoul_access_changed', TG_TABLE_SCHEMA || ':' || OLD.user_id::text);
-        RETURN NULL;
-      END
-      $$`);
-    await q.query(`
-      CREATE FUNCTION notify_user_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM pg_notify('sokoul_access_changed', TG_TABLE_SCHEMA || ':' || OLD.id::text);
+        PERFORM pg_notify(TG_ARGV[0], TG_TABLE_SCHEMA || ':' || (to_jsonb(OLD) ->> TG_ARGV[1]));
         RETURN NULL;
       END
       $$`);
@@ -28,16 +22,15 @@ export class AccessChangeNotifications1765100000001 implements MigrationInterfac
     await q.query(`
       CREATE TRIGGER api_keys_changed AFTER UPDATE ON api_keys FOR EACH ROW
       WHEN ((to_jsonb(OLD) - 'last_used_at') IS DISTINCT FROM (to_jsonb(NEW) - 'last_used_at'))
-      EXECUTE FUNCTION notify_api_key_changed()`);
-    await q.query(`CREATE TRIGGER api_keys_deleted AFTER DELETE ON api_keys FOR EACH ROW EXECUTE FUNCTION notify_api_key_changed()`);
-    await q.query(`CREATE TRIGGER users_changed AFTER UPDATE OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION notify_user_changed()`);
+      EXECUTE FUNCTION notify_row_changed('sokoul_access_changed', 'user_id')`);
+    await q.query(`CREATE TRIGGER api_keys_deleted AFTER DELETE ON api_keys FOR EACH ROW EXECUTE FUNCTION notify_row_changed('sokoul_access_changed', 'user_id')`);
+    await q.query(`CREATE TRIGGER users_changed AFTER UPDATE OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION notify_row_changed('sokoul_access_changed', 'id')`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TRIGGER users_changed ON users`);
     await q.query(`DROP TRIGGER api_keys_deleted ON api_keys`);
     await q.query(`DROP TRIGGER api_keys_changed ON api_keys`);
-    await q.query(`DROP FUNCTION notify_user_changed()`);
-    await q.query(`DROP FUNCTION notify_api_key_changed()`);
+    await q.query(`DROP FUNCTION notify_row_changed()`);
   }
 }
