@@ -104,7 +104,7 @@ describe('migrations', () => {
     expect(await triggersIn(dataSource, schema)).toEqual([
       'api_keys.api_keys_changed → notify_row_changed',
       'api_keys.api_keys_deleted → notify_row_changed',
-      'searches.searches_changed → notify_search_changed',
+      'searches.searches_changed → notify_row_changed',
       'users.users_changed → notify_row_changed',
     ]);
     expect(await indexesIn(dataSource, schema)).toEqual([
@@ -166,7 +166,7 @@ describe('migrations', () => {
     // SearchChangeNotifications) triggers; the one before those (Alerts) two tables.
     expect(await tablesIn(dataSource, schema)).toEqual(ALL_TABLES.filter((t) => t !== 'idempotency_keys'));
     await dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await triggersIn(dataSource, schema)).toEqual(['searches.searches_changed → notify_search_changed']);
+    expect(await triggersIn(dataSource, schema)).toEqual(['searches.searches_changed → notify_row_changed']);
     await dataSource.undoLastMigration({ transaction: 'each' });
     expect(await triggersIn(dataSource, schema)).toEqual([]);
     expect(await dataSource.query(`SELECT proname FROM pg_proc WHERE pronamespace = $1::regnamespace`, [schema])).toEqual([]);

@@ -10,18 +10,19 @@ export class SearchChangeNotifications1765100000000 implements MigrationInterfac
   name = 'SearchChangeNotifications1765100000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // Any table's changes can be announced with it: the channel and the column to send are the trigger's arguments.
     await q.query(`
-      CREATE FUNCTION notify_search_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION notify_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM pg_notify('sokoul_search_changed', TG_TABLE_SCHEMA || ':' || OLD.id::text);
+        PERFORM pg_notify(TG_ARGV[0], TG_TABLE_SCHEMA || ':' || (to_jsonb(OLD) ->> TG_ARGV[1]));
         RETURN NULL;
       END
       $$`);
-    await q.query(`CREATE TRIGGER searches_changed AFTER UPDATE OR DELETE ON searches FOR EACH ROW EXECUTE FUNCTION notify_search_changed()`);
+    await q.query(`CREATE TRIGGER searches_changed AFTER UPDATE OR DELETE ON searches FOR EACH ROW EXECUTE FUNCTION notify_row_changed('sokoul_search_changed', 'id')`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TRIGGER searches_changed ON searches`);
-    await q.query(`DROP FUNCTION notify_search_changed()`);
+    await q.query(`DROP FUNCTION notify_row_changed()`);
   }
 }

@@ -10,14 +10,7 @@ export class AccessChangeNotifications1765100000001 implements MigrationInterfac
   name = 'AccessChangeNotifications1765100000001';
 
   async up(q: QueryRunner): Promise<void> {
-    // One function for both tables: the channel and the column naming the user are the trigger's arguments.
-    await q.query(`
-      CREATE FUNCTION notify_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        PERFORM pg_notify(TG_ARGV[0], TG_TABLE_SCHEMA || ':' || (to_jsonb(OLD) ->> TG_ARGV[1]));
-        RETURN NULL;
-      END
-      $$`);
+    // notify_row_changed(channel, column) comes from migration SearchChangeNotifications.
     // Recording a key's use (`last_used_at`, once a minute) changes nothing about what it may do.
     await q.query(`
       CREATE TRIGGER api_keys_changed AFTER UPDATE ON api_keys FOR EACH ROW
@@ -31,6 +24,5 @@ export class AccessChangeNotifications1765100000001 implements MigrationInterfac
     await q.query(`DROP TRIGGER users_changed ON users`);
     await q.query(`DROP TRIGGER api_keys_deleted ON api_keys`);
     await q.query(`DROP TRIGGER api_keys_changed ON api_keys`);
-    await q.query(`DROP FUNCTION notify_row_changed()`);
   }
 }
