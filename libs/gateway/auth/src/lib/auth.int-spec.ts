@@ -6,7 +6,7 @@ import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { AccessModule } from '@sokoul/gateway/access';
 import { ProblemDetailsFilter, configureGatewayApplication } from '@sokoul/gateway/http';
-import { PersistenceModule } from '@sokoul/persistence';
+import { NotifiedCache, PersistenceModule } from '@sokoul/persistence';
 import { RedisModule } from '@sokoul/redis';
 import { removeNamespace, testEnvironment, uniqueNamespace } from '@sokoul/testing';
 import type { TokensDto, UserDto } from './auth.dto';
@@ -462,15 +462,33 @@ describe('accounts over HTTP (real Postgres)', () => {
       expect((await withKey(http().get('/api/v1/users'), adminKey)).status).toBe(200);
     });
 
-    it("revokes a key (it stops working at once) and answers 404 for someone else's key", async () => {
+    /** Postgres's announcements of changes, unheard: what stops a key then is this gateway dropping it itself. */
+    const withAnnouncementsUnheard = () => jest.spyOn(NotifiedCache.prototype as unknown as { changed: (payload: string) => void }, 'changed').mockImplementation(() => undefined);
+
+    it("revokes a key (it stops working at once, on this gateway without waiting for Postgres's announcement) and answers 404 for someone else's key", async () => {
       const { body } = await post('/api/v1/api-keys', { name: 'short lived', scopes: ['read'] }, bobToken);
       expect((await del(`/api/v1/api-keys/${body.id}`, aliceToken)).status).toBe(404);
       expect((await withKey(http().get('/api/v1/users/me'), body.key)).status).toBe(200);
+      const unheard = withAnnouncementsUnheard();
 
       expect((await del(`/api/v1/api-keys/${body.id}`, bobToken)).status).toBe(204);
 
       expectProblem(await withKey(http().get('/api/v1/users/me'), body.key), 401, 'unauthenticated');
+      unheard.mockRestore();
       expect((await get('/api/v1/api-keys', bobToken)).body.map((k: { id: string }) => k.id)).not.toContain(body.id);
+    });
+
+    it("stops a disabled user's keys at once, on this gateway without waiting for Postgres's announcement", async () => {
+      const { body } = await post('/api/v1/api-keys', { name: 'until disabled', scopes: ['read'] }, bobToken);
+      expect((await withKey(http().get('/api/v1/users/me'), body.key)).status).toBe(200);
+      const unheard = withAnnouncementsUnheard();
+
+      expect((await patch(`/api/v1/users/${bob.id}`, { disabled: true }, aliceToken)).status).toBe(200);
+
+      expectProblem(await withKey(http().get('/api/v1/users/me'), body.key), 401, 'unauthenticated');
+      unheard.mockRestore();
+      expect((await patch(`/api/v1/users/${bob.id}`, { disabled: false }, aliceToken)).status).toBe(200);
+      expect((await withKey(http().get('/api/v1/users/me'), body.key)).status).toBe(200);
     });
 
     it('refuses an unknown or malformed key with 401', async () => {

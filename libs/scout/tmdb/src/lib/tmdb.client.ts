@@ -308,7 +308,6 @@ export class TmdbClient {
     }
   }
 
-  /** GET `/3${path}`, honouring 429 + Retry-After within the wait budget, validated by `schema`. */
   /** One request through the breaker: TMDB failing (unavailable, rate limited) counts against it, any other answer for it. */
   private async get<S extends z.ZodType>(path: string, params: Params, schema: S): Promise<z.infer<S>> {
     const request = `GET /3${path}`;
@@ -327,6 +326,7 @@ export class TmdbClient {
     }
   }
 
+  /** GET `/3${path}`, honouring 429 + Retry-After within the wait budget, validated by `schema`. */
   private async request<S extends z.ZodType>(request: string, path: string, params: Params, schema: S): Promise<z.infer<S>> {
     const url = new URL(`${this.baseUrl}/3${path}`);
     for (const [name, value] of Object.entries({ ...params, language: this.language })) {
